@@ -1,0 +1,41 @@
+# Two commands set everything up on a fresh machine: `make generate` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: generate validate test lint typecheck format bench clean
+
+# The virtual environment is made, and the pinned packages installed, when it is missing
+# or when pyproject.toml or constraints.txt changed since.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+generate: $(STAMP)  ## compile every specs/*.yaml into generated/
+	$(BIN)/connectorc generate
+
+validate: $(STAMP)  ## check every spec, write nothing
+	$(BIN)/connectorc validate
+
+test: $(STAMP) lint typecheck  ## lint, type-check and run the tests
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check compiler tests
+	$(BIN)/ruff format --check compiler tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format compiler tests
+	$(BIN)/ruff check --fix compiler tests
+
+bench: $(STAMP)  ## benchmarks: ratios against a baseline measured in the same run
+	$(BIN)/python -m tests.bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

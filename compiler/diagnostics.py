@@ -1,0 +1,68 @@
+"""Located errors: every problem in a spec is reported as ``file:line:col: message``."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+__all__ = ["Diagnostic", "SpecError", "did_you_mean", "format_json_path"]
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem in one spec, with where it is and what to do about it.
+
+    ``line`` and ``column`` are 1-based, as editors and ``file:line:col`` links count.
+    """
+
+    file: str
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+    json_path: tuple[str | int, ...] = field(default=(), compare=False)
+    source_line: str = field(default="", compare=False)
+
+    @property
+    def headline(self) -> str:
+        """The one line that tools and people grep for."""
+        text = f"{self.file}:{self.line}:{self.column}: {self.message}"
+        return f"{text}; {self.hint}" if self.hint else text
+
+    def render(self) -> str:
+        """The headline, then the source line with a caret under the column."""
+        lines = [self.headline]
+        if self.source_line:
+            gutter = f"{self.line:>5} | "
+            lines.append(f"{gutter}{self.source_line.rstrip()}")
+            lines.append(" " * (len(gutter) - 2) + "| " + " " * (self.column - 1) + "^")
+        if self.json_path:
+            lines.append(f"      at {format_json_path(self.json_path)}")
+        return "\n".join(lines)
+
+
+class SpecError(Exception):
+    """Raised when a spec cannot be compiled; carries every problem found."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = sorted(diagnostics)
+        super().__init__("\n".join(d.headline for d in self.diagnostics))
+
+
+def format_json_path(path: Iterable[str | int]) -> str:
+    """``('Methods', 0, 'Name')`` -> ``$.Methods[0].Name``."""
+    text = "$"
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A hint naming the closest choice, or the empty string when none is close."""
+    options = sorted(set(choices))
+    by_case = {c.lower(): c for c in options}
+    if word.lower() in by_case:
+        return f"did you mean '{by_case[word.lower()]}'?"
+    matches = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f"did you mean '{matches[0]}'?" if matches else ""

@@ -1,0 +1,453 @@
+"""Stage 3: a validated spec as frozen dataclasses, names cleaned once.
+
+Templates see only these objects. Python names are ``Identifier`` values (checked to be
+identifiers here); every other string is spec text that the renderer turns into a
+string literal, so no spec value can become code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import keyword
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .diagnostics import SpecError
+from .load import LoadedSpec
+from .names import env_var, pascal_case, snake_case
+from .semantics import MERGE_FIELD, credential_names, python_name
+
+__all__ = [
+    "ApiKeyAuth",
+    "AuthField",
+    "AuthFieldsAuth",
+    "BasicAuth",
+    "Connector",
+    "Credential",
+    "Identifier",
+    "Method",
+    "NoAuth",
+    "Parameter",
+    "PathPart",
+    "Property",
+    "build_connector",
+]
+
+DataType = Literal["Text", "Integer", "Decimal", "Float", "Boolean", "DateTime", "File"]
+
+PYTHON_TYPES: dict[str, str] = {
+    "Text": "str",
+    "Integer": "int",
+    "Decimal": "Decimal",
+    "Float": "float",
+    "Boolean": "bool",
+    "DateTime": "datetime",
+}
+
+# Generation arrives issue by issue; until then the compiler says so plainly.
+NOT_GENERATED_YET = {
+    "OAuth1": "OAuth 1.0a clients are not generated yet",
+    "OAuth2": "OAuth 2 clients are not generated yet",
+}
+
+
+class Identifier(str):
+    """A Python name, emitted into code as it is (all other text becomes a literal)."""
+
+    __slots__ = ()
+
+    def __new__(cls, value: str) -> Identifier:
+        if not (value.isascii() and value.isidentifier()) or keyword.iskeyword(value):
+            raise ValueError(f"not a Python identifier: {value!r}")
+        return super().__new__(cls, value)
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A constructor argument the authentication needs (never written in the spec)."""
+
+    python_name: Identifier
+    env_var: str
+    description: str
+    secret: bool
+    data_type: str = "Text"
+
+    @property
+    def python_type(self) -> Identifier:
+        return Identifier(PYTHON_TYPES[self.data_type])
+
+
+@dataclass(frozen=True)
+class Property:
+    """A value the user supplies when creating the client."""
+
+    name: str
+    python_name: Identifier
+    env_var: str
+    description: str
+    data_type: str
+    optional: bool
+    sensitive: bool
+    default: str | int | float | bool | None
+    has_default: bool
+
+    @property
+    def python_type(self) -> Identifier:
+        return Identifier(PYTHON_TYPES[self.data_type])
+
+    @property
+    def may_be_none(self) -> bool:
+        return self.optional and not self.has_default
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One input of a method and where it goes."""
+
+    target_type: str
+    target_name: str
+    python_name: Identifier
+    description: str
+    data_type: str
+    optional: bool
+    values: tuple[str | int | bool, ...]
+    default: str | int | float | bool | None
+    has_default: bool
+
+    @property
+    def python_type(self) -> Identifier:
+        return Identifier(PYTHON_TYPES[self.data_type])
+
+    @property
+    def may_be_none(self) -> bool:
+        return self.optional and not self.has_default
+
+
+@dataclass(frozen=True)
+class PathPart:
+    """A piece of an endpoint or base URL: literal text, or a value to fill in."""
+
+    text: str
+    # For a field: the Python expression that holds the value.
+    argument: Identifier | None = None
+    from_property: bool = False
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str
+    python_name: Identifier
+    description: str
+    http_method: str
+    endpoint: str
+    path: tuple[PathPart, ...]
+    parameters: tuple[Parameter, ...]
+    request_format: str
+    response_format: str
+
+    def of_type(self, target_type: str) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.target_type == target_type)
+
+    @property
+    def arguments(self) -> tuple[Parameter, ...]:
+        """Parameters in signature order: required first, then optional, as in spec."""
+        required = [p for p in self.parameters if not p.optional and not p.has_default]
+        rest = [p for p in self.parameters if p.optional or p.has_default]
+        return (*required, *rest)
+
+
+@dataclass(frozen=True)
+class NoAuth:
+    kind: Literal["None"] = "None"
+
+
+@dataclass(frozen=True)
+class ApiKeyAuth:
+    header: str | None
+    query_parameter: str | None
+    format: str
+    kind: Literal["ApiKey"] = "ApiKey"
+
+
+@dataclass(frozen=True)
+class BasicAuth:
+    kind: Literal["Basic"] = "Basic"
+
+
+@dataclass(frozen=True)
+class AuthField:
+    name: str
+    key: str
+    python_name: Identifier
+    data_type: str
+    description: str
+
+
+@dataclass(frozen=True)
+class AuthFieldsAuth:
+    fields: tuple[AuthField, ...]
+    kind: Literal["AuthFields"] = "AuthFields"
+
+
+Auth = NoAuth | ApiKeyAuth | BasicAuth | AuthFieldsAuth
+
+
+@dataclass(frozen=True)
+class Connector:
+    spec_file: str
+    spec_sha256: str
+    name: str
+    module_name: Identifier
+    class_name: Identifier
+    description: str
+    base_url: str
+    base_url_parts: tuple[PathPart, ...]
+    properties: tuple[Property, ...]
+    credentials: tuple[Credential, ...]
+    auth: Auth
+    methods: tuple[Method, ...]
+    default_request_format: str
+    data_types: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def error_name(self) -> Identifier:
+        return Identifier(f"{self.class_name[: -len('Client')]}Error")
+
+    @property
+    def async_class_name(self) -> Identifier:
+        return Identifier(f"Async{self.class_name}")
+
+    @property
+    def exports(self) -> tuple[str, ...]:
+        """``__all__`` in the order ruff's RUF022 wants: constants, classes, others."""
+        names = ["BASE_URL", self.class_name, self.async_class_name, self.error_name]
+        if self.auth.kind != "None":
+            names.append(self.auth_class_name)
+        return tuple(
+            sorted((str(n) for n in names), key=lambda n: (not n.isupper(), n))
+        )
+
+    @property
+    def env_types(self) -> frozenset[str]:
+        """Data types that ``from_env()`` converts text into."""
+        kinds = {p.data_type for p in self.properties}
+        return frozenset(kinds | {c.data_type for c in self.credentials}) - {"Text"}
+
+    @property
+    def auth_class_name(self) -> Identifier:
+        names = {
+            "ApiKey": "ApiKeyAuth",
+            "Basic": "BasicAuth",
+            "AuthFields": "AuthFieldsAuth",
+        }
+        return Identifier(names.get(self.auth.kind, "NoAuth"))
+
+    @property
+    def uses_literal(self) -> bool:
+        return any(p.values for m in self.methods for p in m.parameters)
+
+
+def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:
+    """The model of a spec that ``validate`` has accepted."""
+    data: dict[str, Any] = spec.data
+    auth_data: dict[str, Any] = data["Authentication"]
+    auth_type = auth_data["AuthType"]
+    if auth_type in NOT_GENERATED_YET:
+        raise SpecError(
+            [
+                spec.diagnostic(
+                    ("Authentication", "AuthType"),
+                    NOT_GENERATED_YET[auth_type],
+                    "the spec is valid; use `connectorc validate` until generation "
+                    "arrives",
+                )
+            ]
+        )
+    module = snake_case(data["Name"])
+    properties = tuple(_property(p, module) for p in data.get("Properties", []))
+    by_name = {p.name: p for p in properties}
+    default_format = data.get("RequestFormat", "Json")
+    methods = tuple(_method(m, by_name, default_format) for m in data["Methods"])
+    auth = _auth(auth_data)
+    credentials = _credentials(auth_data, auth, module)
+    used_types = {p.data_type for m in methods for p in m.parameters}
+    used_types |= {p.data_type for p in properties}
+    used_types |= {c.data_type for c in credentials}
+    _refuse_files(spec, data)
+    return Connector(
+        spec_file=spec_name,
+        spec_sha256=hashlib.sha256(spec.text.encode("utf-8")).hexdigest(),
+        name=data["Name"],
+        module_name=Identifier(module),
+        class_name=Identifier(f"{pascal_case(data['Name'])}Client"),
+        description=data.get("Description", ""),
+        base_url=data["BaseUrl"].rstrip("/"),
+        base_url_parts=_split_template(data["BaseUrl"].rstrip("/"), by_name, {}),
+        properties=properties,
+        credentials=credentials,
+        auth=auth,
+        methods=methods,
+        default_request_format=default_format,
+        data_types=frozenset(used_types),
+    )
+
+
+def _refuse_files(spec: LoadedSpec, data: dict[str, Any]) -> None:
+    errors = []
+    for i, method in enumerate(data["Methods"]):
+        for j, param in enumerate(method.get("Parameters", [])):
+            if param.get("DataType") == "File":
+                errors.append(
+                    spec.diagnostic(
+                        ("Methods", i, "Parameters", j, "DataType"),
+                        "File parameters are not generated yet",
+                        "send the file's content as Text until multipart support "
+                        "arrives",
+                    )
+                )
+    for i, prop in enumerate(data.get("Properties", [])):
+        if prop.get("DataType") == "File":
+            errors.append(
+                spec.diagnostic(
+                    ("Properties", i, "DataType"),
+                    "a property cannot be a File",
+                    "use Text",
+                )
+            )
+    for i, auth_field in enumerate(data["Authentication"].get("Fields", [])):
+        if auth_field.get("Type") == "File":
+            errors.append(
+                spec.diagnostic(
+                    ("Authentication", "Fields", i, "Type"),
+                    "an authentication field cannot be a File",
+                    "use Text",
+                )
+            )
+    if errors:
+        raise SpecError(errors)
+
+
+def _property(data: dict[str, Any], module: str) -> Property:
+    name = python_name(data, data["Name"])
+    return Property(
+        name=data["Name"],
+        python_name=Identifier(name),
+        env_var=env_var(module, name),
+        description=data.get("Description", ""),
+        data_type=data.get("DataType", "Text"),
+        optional=bool(data.get("IsOptional", False)) or "Default" in data,
+        sensitive=bool(data.get("Sensitive", False)),
+        default=data.get("Default"),
+        has_default="Default" in data,
+    )
+
+
+def _parameter(data: dict[str, Any]) -> Parameter:
+    return Parameter(
+        target_type=data["TargetType"],
+        target_name=data["TargetName"],
+        python_name=Identifier(python_name(data, data["TargetName"])),
+        description=data.get("Description", ""),
+        data_type=data.get("DataType", "Text"),
+        optional=bool(data.get("IsOptional", False)) or "Default" in data,
+        values=tuple(data.get("Values", ())),
+        default=data.get("Default"),
+        has_default="Default" in data,
+    )
+
+
+def _method(
+    data: dict[str, Any], properties: dict[str, Property], default_format: str
+) -> Method:
+    parameters = tuple(_parameter(p) for p in data.get("Parameters", []))
+    merge = {p.target_name: p for p in parameters if p.target_type == "MergeField"}
+    return Method(
+        name=data["Name"],
+        python_name=Identifier(python_name(data, data["Name"])),
+        description=data.get("Description", ""),
+        http_method=data["HttpMethod"],
+        endpoint=data["EndPoint"],
+        path=_split_template(data["EndPoint"], properties, merge),
+        parameters=parameters,
+        request_format=data.get("RequestFormat", default_format),
+        response_format=data.get("ResponseFormat", "Json"),
+    )
+
+
+def _split_template(
+    template: str, properties: dict[str, Property], merge: dict[str, Parameter]
+) -> tuple[PathPart, ...]:
+    """``/lists/{{ListId}}/members`` -> literal, field, literal parts."""
+    parts: list[PathPart] = []
+    position = 0
+    for match in MERGE_FIELD.finditer(template):
+        if match.start() > position:
+            parts.append(PathPart(template[position : match.start()]))
+        name = match.group(1).strip()
+        if name in merge:
+            parts.append(PathPart(name, merge[name].python_name))
+        else:
+            parts.append(
+                PathPart(name, properties[name].python_name, from_property=True)
+            )
+        position = match.end()
+    if position < len(template):
+        parts.append(PathPart(template[position:]))
+    return tuple(parts)
+
+
+def _auth(data: dict[str, Any]) -> Auth:
+    auth_type = data["AuthType"]
+    if auth_type == "ApiKey":
+        query = data.get("QueryParameter")
+        return ApiKeyAuth(
+            header=None if query else data.get("Header", "Authorization"),
+            query_parameter=query,
+            format=data.get("Format", "{ApiKey}"),
+        )
+    if auth_type == "Basic":
+        return BasicAuth()
+    if auth_type == "AuthFields":
+        return AuthFieldsAuth(
+            tuple(
+                AuthField(
+                    name=f["Name"],
+                    key=f["Key"],
+                    python_name=Identifier(python_name(f, f["Name"])),
+                    data_type=f["Type"],
+                    description=f.get("Description", ""),
+                )
+                for f in data["Fields"]
+            )
+        )
+    return NoAuth()
+
+
+def _credentials(
+    data: dict[str, Any], auth: Auth, module: str
+) -> tuple[Credential, ...]:
+    if isinstance(auth, AuthFieldsAuth):
+        return tuple(
+            Credential(
+                python_name=f.python_name,
+                env_var=env_var(module, f.python_name),
+                description=f.description or f.name,
+                secret=True,
+                data_type=f.data_type,
+            )
+            for f in auth.fields
+        )
+    descriptions = {
+        "api_key": "The API key.",
+        "username": "The username for HTTP Basic authentication.",
+        "password": "The password for HTTP Basic authentication.",
+    }
+    return tuple(
+        Credential(
+            python_name=Identifier(name),
+            env_var=env_var(module, name),
+            description=descriptions.get(name, ""),
+            secret=name != "username",
+        )
+        for name, _ in credential_names(data)
+    )

@@ -1,0 +1,94 @@
+"""The stages joined: a spec file in, a module (or located errors) out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Diagnostic, SpecError
+from .load import load_spec
+from .model import Connector, build_connector
+from .render import render_module
+from .validate import validate
+from .write import WriteOutcome, is_generated, write_module
+
+__all__ = ["CompileResult", "compile_spec", "generate", "validate_spec"]
+
+VERSION = "0.1.0"
+
+
+@dataclass(frozen=True)
+class CompileResult:
+    """What happened to one spec."""
+
+    spec: str
+    diagnostics: tuple[Diagnostic, ...] = ()
+    output: Path | None = None
+    outcome: WriteOutcome | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics
+
+
+def validate_spec(path: Path, display: str | None = None) -> Connector:
+    """Load, validate and model one spec; raises ``SpecError`` with every problem."""
+    spec = load_spec(path, display)
+    validate(spec)
+    return build_connector(spec, path.name)
+
+
+def compile_spec(path: Path, display: str | None = None) -> tuple[Connector, str]:
+    """The model and the module text of one spec; raises ``SpecError``."""
+    connector = validate_spec(path, display)
+    return connector, render_module(connector, VERSION)
+
+
+def generate(
+    specs: Iterable[Path], output: Path, *, prune: bool = False
+) -> list[CompileResult]:
+    """Compile every spec into ``output``; a spec with errors writes nothing.
+
+    With ``prune``, generated modules in ``output`` whose spec is not among ``specs``
+    are removed, so the folder stays in step with the specs.
+    """
+    results: list[CompileResult] = []
+    modules: dict[str, str] = {}
+    for path in specs:
+        display = _display(path)
+        try:
+            connector, text = compile_spec(path, display)
+        except SpecError as exc:
+            results.append(CompileResult(display, tuple(exc.diagnostics)))
+            continue
+        target = output / f"{connector.module_name}.py"
+        if connector.module_name in modules:
+            clash = Diagnostic(
+                display,
+                1,
+                1,
+                f"generates {target.name}, as {modules[connector.module_name]} does",
+                "give one of the two specs another Name",
+            )
+            results.append(CompileResult(display, (clash,)))
+            continue
+        modules[connector.module_name] = display
+        outcome = write_module(target, text)
+        results.append(CompileResult(display, output=target, outcome=outcome))
+    if prune and all(result.ok for result in results):
+        for stale in sorted(output.glob("*.py")):
+            if stale.stem not in modules and is_generated(stale):
+                stale.unlink()
+                results.append(
+                    CompileResult(_display(stale), output=stale, outcome="removed")
+                )
+    return results
+
+
+def _display(path: Path) -> str:
+    """The path as errors show it: relative to the working folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,219 @@
+"""Stage 4: render a connector model into the text of a Python module.
+
+The one escaping point is ``_emit``, Jinja's ``finalize``: every ``{{ value }}`` in a
+template becomes a Python literal unless it is an ``Identifier`` (checked when the model
+was built) or ``Code`` made by a filter here. Docstrings and comments go through
+``doc`` and ``comment``. So no spec value can become code.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .model import PYTHON_TYPES, Connector, Credential, Identifier, Parameter, Property
+
+__all__ = ["TEMPLATES_PATH", "RenderError", "literal", "render_module"]
+
+TEMPLATES_PATH = Path(__file__).resolve().parent.parent / "templates"
+
+
+class RenderError(Exception):
+    """The compiler produced code it cannot stand behind (a compiler bug)."""
+
+
+class Code(str):
+    """Text that is already code; a filter made it safe."""
+
+    __slots__ = ()
+
+
+def literal(value: object) -> str:
+    """A Python literal for ``value``, quoted as ``ruff format`` would quote it."""
+    if value is None or isinstance(value, bool | int):
+        return repr(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, Decimal):
+        return f"Decimal({literal(str(value))})"
+    if isinstance(value, str):
+        quote = "'" if value.count('"') > value.count("'") else '"'
+        out = []
+        for char in value:
+            if char == "\\":
+                out.append("\\\\")
+            elif char == quote:
+                out.append("\\" + quote)
+            elif char.isprintable():
+                out.append(char)
+            else:
+                out.append(repr(char)[1:-1])
+        return quote + "".join(out) + quote
+    if isinstance(value, tuple | list):
+        items = ", ".join(literal(v) for v in value)
+        return (
+            f"({items},)"
+            if isinstance(value, tuple) and len(value) == 1
+            else (f"({items})" if isinstance(value, tuple) else f"[{items}]")
+        )
+    raise TypeError(f"no literal for {type(value).__name__}")
+
+
+def _emit(value: Any) -> str:
+    if isinstance(value, Code | Identifier):
+        return str(value)
+    if isinstance(value, jinja2.Undefined):  # pragma: no cover - StrictUndefined raises
+        raise TypeError("undefined value in a template")
+    return literal(value)
+
+
+def _doc(text: str, indent: int = 0) -> Code:
+    """Text safe inside a triple-quoted docstring, continuation lines indented."""
+    escaped = []
+    for char in text.strip():
+        if char == "\\":
+            escaped.append("\\\\")
+        elif char == '"':
+            escaped.append('\\"')
+        elif char == "\n" or char.isprintable():
+            escaped.append(char)
+        else:
+            escaped.append(repr(char)[1:-1])
+    lines = "".join(escaped).split("\n")
+    pad = " " * indent
+    return Code(
+        "\n".join([lines[0], *(pad + line if line else "" for line in lines[1:])])
+    )
+
+
+def _clause(text: str) -> Code:
+    """Docstring text without its final full stop, so the template can go on."""
+    return _doc(text.strip().rstrip("."), 12)
+
+
+def _comment(text: str) -> Code:
+    """Text safe on one comment line."""
+    return Code("".join(c if c.isprintable() else repr(c)[1:-1] for c in text))
+
+
+def _code(text: str) -> Code:
+    """Mark template-made text as code (only for text built from identifiers)."""
+    return Code(text)
+
+
+def _annotation(param: Parameter | Property | Credential) -> Code:
+    """The type of an argument: a Literal of its Values, or its data type."""
+    values = getattr(param, "values", ())
+    if values:
+        text = f"Literal[{', '.join(literal(v) for v in values)}]"
+    else:
+        text = PYTHON_TYPES[param.data_type]
+    if getattr(param, "may_be_none", False):
+        text += " | None"
+    return Code(text)
+
+
+def _default(param: Parameter | Property) -> Code:
+    """The default of an optional argument, as code."""
+    if not param.has_default:
+        return Code("None")
+    if param.data_type == "Decimal":
+        return Code(f"Decimal({literal(str(param.default))})")
+    if param.data_type == "Float" and isinstance(param.default, int | float):
+        return Code(repr(float(param.default)))
+    return Code(literal(param.default))
+
+
+def _env_expression(item: Credential | Property) -> Code:
+    """The expression ``from_env()`` passes for a credential or property."""
+    variable = literal(item.env_var)
+    required = isinstance(item, Credential) or not item.optional
+    if required:
+        text = f"_env_required(env, {variable}, {literal(str(item.python_name))})"
+    else:
+        text = f"_env_optional(env, {variable})"
+    if item.data_type == "Text":
+        if isinstance(item, Property) and item.has_default:
+            text += f" or {_default(item)}"
+        return Code(text)
+    default = (
+        _default(item) if isinstance(item, Property) and item.has_default else None
+    )
+    args = f"{variable}, {text}, {literal(item.data_type)}"
+    return Code(f"_parse({args}, {default})" if default else f"_parse({args})")
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_PATH),
+        undefined=jinja2.StrictUndefined,
+        finalize=_emit,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["doc"] = _doc
+    env.filters["comment"] = _comment
+    env.filters["clause"] = _clause
+    env.filters["code"] = _code
+    env.filters["identifier"] = Identifier
+    env.filters["text"] = str  # an identifier as a string literal ("Name")
+    env.filters["annotation"] = _annotation
+    env.filters["default"] = _default
+    env.filters["env_expression"] = _env_expression
+    return env
+
+
+def render_module(connector: Connector, compiler_version: str) -> str:
+    """The formatted text of the module for ``connector``."""
+    template = _environment().get_template("module.py.j2")
+    text = template.render(c=connector, compiler_version=Code(compiler_version))
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        raise RenderError(
+            f"generated code for {connector.spec_file} does not parse "
+            f"(line {exc.lineno}: {exc.msg}); this is a compiler bug"
+        ) from None
+    return _format(text)
+
+
+@cache
+def _ruff() -> str:
+    from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
+
+    return str(find_ruff_bin())
+
+
+def _format(text: str) -> str:
+    """Format with ruff, with fixed settings so a user's config cannot change output."""
+    result = subprocess.run(
+        [
+            _ruff(),
+            "format",
+            "--isolated",
+            "--line-length",
+            "88",
+            "--target-version",
+            "py311",
+            "--stdin-filename",
+            "module.py",
+            "-",
+        ],
+        input=text,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RenderError(f"ruff could not format the generated code: {result.stderr}")
+    return result.stdout
