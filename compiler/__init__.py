@@ -5,6 +5,7 @@ The package mirrors the pipeline, a module a stage: ``load`` -> ``validate`` ->
 """
 
 from .diagnostics import Diagnostic, SpecError
+from .pipeline import VERSION as __version__
 from .pipeline import CompileResult, compile_spec, generate, validate_spec
 
 __all__ = [
@@ -16,5 +17,3 @@ __all__ = [
     "generate",
     "validate_spec",
 ]
-
-__version__ = "0.1.0"

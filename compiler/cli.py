@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .diagnostics import SpecError
-from .pipeline import VERSION, generate, validate_spec
+from .pipeline import VERSION, display_path, generate, validate_spec
 from .render import RenderError
 
 __all__ = ["main"]
@@ -71,7 +71,7 @@ def _validate(specs: list[Path]) -> int:
     failed = 0
     for path in specs:
         try:
-            validate_spec(path, _display(path))
+            validate_spec(path, display_path(path))
         except SpecError as exc:
             failed += 1
             _report(exc)
@@ -105,10 +105,3 @@ def _generate(specs: list[Path], output: Path, *, prune: bool) -> int:
 def _report(error: SpecError) -> None:
     for diagnostic in error.diagnostics:
         print(diagnostic.render(), file=sys.stderr)
-
-
-def _display(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()

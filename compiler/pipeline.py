@@ -13,7 +13,14 @@ from .render import render_module
 from .validate import validate
 from .write import WriteOutcome, is_generated, write_module
 
-__all__ = ["CompileResult", "compile_spec", "generate", "validate_spec"]
+__all__ = [
+    "VERSION",
+    "CompileResult",
+    "compile_spec",
+    "display_path",
+    "generate",
+    "validate_spec",
+]
 
 VERSION = "0.1.0"
 
@@ -56,7 +63,7 @@ def generate(
     results: list[CompileResult] = []
     modules: dict[str, str] = {}
     for path in specs:
-        display = _display(path)
+        display = display_path(path)
         try:
             connector, text = compile_spec(path, display)
         except SpecError as exc:
@@ -81,12 +88,12 @@ def generate(
             if stale.stem not in modules and is_generated(stale):
                 stale.unlink()
                 results.append(
-                    CompileResult(_display(stale), output=stale, outcome="removed")
+                    CompileResult(display_path(stale), output=stale, outcome="removed")
                 )
     return results
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     """The path as errors show it: relative to the working folder when inside it."""
     try:
         return path.resolve().relative_to(Path.cwd()).as_posix()
