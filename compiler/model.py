@@ -262,6 +262,8 @@ class Connector:
         for value in values:
             if value.data_type != "DateTime" or not isinstance(value.default, str):
                 continue
+            if getattr(value, "values", ()):
+                continue  # its default is one of its Values, written as text
             offset = datetime.fromisoformat(value.default).utcoffset()
             if offset == timedelta(0):
                 names.add("UTC")

@@ -71,11 +71,12 @@ def generate(
             continue
         target = output / f"{connector.module_name}.py"
         if connector.module_name in modules:
-            clash = Diagnostic(
-                display,
-                1,
-                1,
-                f"generates {target.name}, as {modules[connector.module_name]} does",
+            # Located at the Name that makes the clash (the spec loaded again: it is
+            # valid, and this is rare).
+            clash = load_spec(path, display).diagnostic(
+                ("Name",),
+                f"Name {connector.name!r} generates {target.name}, as "
+                f"{modules[connector.module_name]} does",
                 "give one of the two specs another Name",
             )
             results.append(CompileResult(display, (clash,)))

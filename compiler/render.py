@@ -134,6 +134,11 @@ def _default(param: Parameter | Property) -> Code:
     """The default of an optional argument, as code."""
     if not param.has_default:
         return Code("None")
+    values = getattr(param, "values", ())
+    if values:
+        # The argument's type is a Literal of the Values, so its default is the one
+        # of them it equals (as written there: 1, not Decimal("1") or 1.0).
+        return Code(literal(next((v for v in values if v == param.default), None)))
     if param.data_type == "Decimal":
         return Code(f"Decimal({literal(str(param.default))})")
     if param.data_type == "Float" and isinstance(param.default, int | float):

@@ -4,7 +4,10 @@ Every committed module in ``generated/`` passes ``ruff check``, ``ruff format --
 and ``mypy --strict`` with no configuration of ours (``--isolated``: what a user who
 copies the file into a project would see), imports nothing outside the standard
 library, httpx and authlib, and imports in a process where the compiler's own
-dependencies cannot be found.
+dependencies cannot be found. So do modules compiled from specs made to take every
+branch of the templates (each AuthType and request format, each DataType as a
+required, optional and defaulted property and as every kind of parameter, with and
+without Values), since the example specs take only some.
 """
 
 from __future__ import annotations
@@ -13,9 +16,12 @@ import ast
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
+from compiler import compile_spec
 from tests.support import GENERATED, import_file
 
 MODULES = sorted(GENERATED.glob("*.py"))
@@ -39,14 +45,38 @@ RUFF_RULES = [
 COMPILER_ONLY = ("compiler", "yaml", "jinja2", "jsonschema")
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*args], capture_output=True, text=True, check=False, cwd=GENERATED
-    )
+def _run(*args: str, cwd: Path = GENERATED) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*args], capture_output=True, text=True, check=False, cwd=cwd)
 
 
 def _names(paths: list[Path]) -> list[str]:
     return [path.name for path in paths]
+
+
+def _ruff_check(folder: Path, files: list[str], *rules: str) -> str:
+    """Findings of ``ruff check`` (empty when clean)."""
+    done = _run(
+        str(BIN / "ruff"), "check", "--isolated", "--target-version", "py311",
+        "--output-format", "concise", *rules, *files, cwd=folder,
+    )  # fmt: skip
+    return "" if done.returncode == 0 else done.stdout + done.stderr
+
+
+def _ruff_format(folder: Path, files: list[str]) -> str:
+    done = _run(
+        str(BIN / "ruff"), "format", "--isolated", "--check", "--diff", *files,
+        cwd=folder,
+    )  # fmt: skip
+    return "" if done.returncode == 0 else done.stdout + done.stderr
+
+
+def _mypy(folder: Path, files: list[str], cache: Path) -> str:
+    """One ``mypy --strict`` run (mypy is slow to start), without our config."""
+    done = _run(
+        str(BIN / "mypy"), "--strict", "--config-file", "", "--python-version",
+        "3.11", "--cache-dir", str(cache), *files, cwd=folder,
+    )  # fmt: skip
+    return "" if done.returncode == 0 else done.stdout + done.stderr
 
 
 def test_there_are_generated_modules() -> None:
@@ -54,47 +84,20 @@ def test_there_are_generated_modules() -> None:
 
 
 def test_ruff_check() -> None:
-    done = _run(
-        str(BIN / "ruff"),
-        "check",
-        "--isolated",
-        "--target-version",
-        "py311",
-        "--output-format",
-        "concise",
-        *RUFF_RULES,
-        *_names(MODULES),
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert _ruff_check(GENERATED, _names(MODULES), *RUFF_RULES) == ""
 
 
 def test_ruff_check_with_ruff_defaults() -> None:
-    done = _run(str(BIN / "ruff"), "check", "--isolated", *_names(MODULES))
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert _ruff_check(GENERATED, _names(MODULES)) == ""
 
 
 def test_ruff_format() -> None:
-    done = _run(
-        str(BIN / "ruff"), "format", "--isolated", "--check", "--diff", *_names(MODULES)
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert _ruff_format(GENERATED, _names(MODULES)) == ""
 
 
 @pytest.mark.slow
 def test_mypy_strict(tmp_path: Path) -> None:
-    """One mypy run over every module (mypy is slow to start), without our config."""
-    done = _run(
-        str(BIN / "mypy"),
-        "--strict",
-        "--config-file",
-        "",
-        "--cache-dir",
-        str(tmp_path / "mypy_cache"),
-        "--python-version",
-        "3.11",
-        *_names(MODULES),
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert _mypy(GENERATED, _names(MODULES), tmp_path / "mypy_cache") == ""
 
 
 @pytest.mark.parametrize("path", MODULES, ids=_names(MODULES))
@@ -151,3 +154,117 @@ def test_module_exports_what_it_promises(path: Path) -> None:
         if not n.startswith("_") and getattr(v, "__module__", None) == module.__name__
     }
     assert public <= exported
+
+
+# -- every path through the templates, not only those the example specs take -------
+
+DATA_TYPES = ["Text", "Integer", "Decimal", "Float", "Boolean", "DateTime"]
+SAMPLES: dict[str, list[Any]] = {  # a default, then Values
+    "Text": ["plain", ["a", "b"]],
+    "Integer": [3, [1, 3]],
+    "Decimal": ["12.50", [-1, 0, 1]],
+    "Float": [2, [1, 2]],
+    "Boolean": [True, [True]],
+    "DateTime": ["2024-05-01T12:00:00+02:00", ["2024-05-01"]],
+}
+DATE_TIMES = ["2024-05-01", "2024-05-01T12:00:00Z", "2024-05-01T12:00:00.5-03:30"]
+AUTHS: dict[str, dict[str, Any]] = {
+    "none": {"AuthType": "None"},
+    "basic": {"AuthType": "Basic"},
+    "bearer": {"AuthType": "ApiKey", "Format": "Bearer {ApiKey}"},
+    "query_key": {"AuthType": "ApiKey", "QueryParameter": "key"},
+    "fields": {
+        "AuthType": "AuthFields",
+        "Fields": [
+            {"Name": f"Field {t}", "Key": f"f_{t.lower()}", "Type": t}
+            for t in DATA_TYPES
+        ],
+    },
+}
+
+
+def _feature_spec(auth: str, request_format: str) -> dict[str, Any]:
+    """A spec that takes every template branch it can for one AuthType."""
+    properties: list[dict[str, Any]] = []
+    parameters: list[dict[str, Any]] = []
+    for t in DATA_TYPES:
+        default, values = SAMPLES[t]
+        properties += [
+            {"Name": f"Required{t}", "DataType": t},
+            {"Name": f"Optional{t}", "DataType": t, "IsOptional": True},
+            {"Name": f"Default{t}", "DataType": t, "Default": default},
+        ]
+        parameters += [
+            {"TargetType": "MergeField", "TargetName": f"m{t}", "DataType": t},
+            {"TargetType": "QueryString", "TargetName": f"q{t}", "DataType": t,
+             "IsOptional": True},
+            {"TargetType": "QueryString", "TargetName": f"v{t}", "DataType": t,
+             "Values": values, "Default": values[-1]},
+            {"TargetType": "HttpHeader", "TargetName": f"X-{t}", "DataType": t},
+            {"TargetType": "Body", "TargetName": f"b{t}", "DataType": t,
+             "Default": default},
+            {"TargetType": "Body", "TargetName": f"c{t}", "DataType": t,
+             "Values": values, "IsOptional": True},
+        ]  # fmt: skip
+    properties += [
+        {"Name": f"When {i}", "DataType": "DateTime", "Default": value}
+        for i, value in enumerate(DATE_TIMES)
+    ]
+    endpoint = "/do/" + "/".join(f"{{{{m{t}}}}}" for t in DATA_TYPES)
+    methods: list[dict[str, Any]] = [
+        {"Name": "Do", "Description": "Everything at once.", "HttpMethod": "POST",
+         "EndPoint": endpoint + "/{{DefaultText}}", "Parameters": parameters},
+        {"Name": "Text", "HttpMethod": "PUT", "EndPoint": "/text",
+         "ResponseFormat": "PlainText", "RequestFormat": "Json"},
+        {"Name": "Bare", "HttpMethod": "PATCH", "EndPoint": "/bare"},
+    ]  # fmt: skip
+    if auth != "fields":
+        no_body = [p for p in parameters if p["TargetType"] != "Body"]
+        methods.append(
+            {"Name": "Fetch", "HttpMethod": "GET", "EndPoint": endpoint,
+             "Parameters": no_body}
+        )  # fmt: skip
+    return {
+        "SpecVersion": 1,
+        "Name": f"Features {auth} {request_format}",
+        "Description": "Every branch of the templates.",
+        "BaseUrl": "https://{{RequiredText}}.example.com/{{DefaultInteger}}/v1",
+        "RequestFormat": request_format,
+        "Properties": properties,
+        "Authentication": AUTHS[auth],
+        "Methods": methods,
+    }
+
+
+@pytest.fixture(scope="module")
+def feature_modules(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("features")
+    paths = []
+    for auth in AUTHS:
+        for request_format in ("Json", "Form"):
+            spec = folder / f"{auth}_{request_format.lower()}.yaml"
+            spec.write_text(yaml.safe_dump(_feature_spec(auth, request_format)))
+            connector, text = compile_spec(spec)
+            module = folder / f"{connector.module_name}.py"
+            module.write_text(text, encoding="utf-8")
+            paths.append(module)
+    return paths
+
+
+def test_feature_modules_import(feature_modules: list[Path]) -> None:
+    for path in feature_modules:
+        assert import_file(path).__all__
+
+
+def test_feature_modules_pass_ruff(feature_modules: list[Path]) -> None:
+    folder, files = feature_modules[0].parent, _names(feature_modules)
+    assert _ruff_check(folder, files, *RUFF_RULES) == ""
+    assert _ruff_format(folder, files) == ""
+
+
+@pytest.mark.slow
+def test_feature_modules_pass_mypy_strict(
+    feature_modules: list[Path], tmp_path: Path
+) -> None:
+    folder = feature_modules[0].parent
+    assert _mypy(folder, _names(feature_modules), tmp_path / "cache") == ""

@@ -213,3 +213,21 @@ def test_any_spec_change_shows_in_the_module(tmp_path: Path) -> None:
     assert changed.outcome == "updated"
     digest = hashlib.sha256(spec.read_bytes()).hexdigest()
     assert f"# Spec sha256: {digest}\n" in result.output.read_text(encoding="utf-8")
+
+
+def test_two_specs_for_one_module_is_a_located_error(tmp_path: Path) -> None:
+    specs = _copy_specs(tmp_path)
+    first = sorted(specs.glob("*.yaml"))[0]
+    twin = specs / "zz_twin.yaml"
+    text = first.read_text(encoding="utf-8")
+    twin.write_text("# the same Name again\n" + text, encoding="utf-8")
+    good, clash = generate([first, twin], tmp_path / "out")
+    assert good.ok and good.output is not None
+    (diagnostic,) = clash.diagnostics
+    name_line = text.split("\n").index(
+        next(line for line in text.split("\n") if line.startswith("Name:"))
+    )
+    assert (diagnostic.line, diagnostic.column) == (name_line + 2, 7)
+    assert f"generates {good.output.name}" in diagnostic.message
+    assert clash.output is None
+    assert _modules(tmp_path / "out").keys() == {good.output.name}
