@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from .diagnostics import Diagnostic, did_you_mean
 from .load import JsonPath, LoadedSpec
 from .names import is_identifier, shadowed_module, snake_case
+from .oauth2 import oauth2_errors
 
 __all__ = [
     "BODYLESS_METHODS",
@@ -57,6 +58,8 @@ def credential_names(auth: dict[str, Any]) -> list[tuple[str, JsonPath]]:
             ("client_id", ("Authentication", "AuthType")),
             ("client_secret", ("Authentication", "AuthType")),
         ]
+        if auth.get("ClientAuthentication") == "None":
+            names.pop()  # a public client has no secret
         if auth.get("OAuth2Type") == "PasswordCredentials":
             names += [
                 ("username", ("Authentication", "AuthType")),
@@ -87,6 +90,7 @@ class _Checker:
         yield from self.check_properties(properties)
         yield from self.check_base_url(properties)
         yield from self.check_methods(properties)
+        yield from oauth2_errors(self.spec)
 
     # -- the connector ------------------------------------------------------------
 
