@@ -528,7 +528,7 @@ class OAuth2Auth(httpx.Auth):
                 if error.error != "invalid_grant":
                     raise
                 _log.warning("the refresh token was refused (invalid_grant)")
-                self._current = None
+                current = self._discard(current.token)
                 raise ReauthorizationRequired(
                     "the refresh token was refused (invalid_grant): send the user "
                     "through authorization_url() and fetch_token() again",
@@ -545,6 +545,16 @@ class OAuth2Auth(httpx.Auth):
             "the access token expired and there is no usable refresh token: send the "
             "user through authorization_url() and fetch_token() again"
         )
+
+    def _discard(self, token: Token) -> _Current:
+        """Mark a token whose refresh token was refused as expired and unrefreshable,
+        in memory and in the store, so that no one tries that refresh token again."""
+        dead = Token(token, expires_at=0)
+        dead.pop("refresh_token", None)
+        dead.pop("refresh_token_expires_at", None)
+        current = self._current = _Current(dead, self._leeway)
+        self._store.save(dead)
+        return current
 
     def _token_request(self, url: str, grant_type: str, **values: str) -> httpx.Request:
         """A POST to the token endpoint: the grant's values, the spec's
@@ -889,7 +899,6 @@ class GoogleCalendarClient:
         token_endpoint: The token URL, instead of the spec's.
         refresh_endpoint: The URL for refreshes, instead of the spec's RefreshUrl
             or else the token URL.
-
         base_url: The API root, instead of BASE_URL with the properties filled in.
         timeout: Seconds (or an httpx.Timeout) before a request gives up.
         transport: An httpx transport to send requests through (tests, proxies).
@@ -1222,7 +1231,6 @@ class AsyncGoogleCalendarClient:
         token_endpoint: The token URL, instead of the spec's.
         refresh_endpoint: The URL for refreshes, instead of the spec's RefreshUrl
             or else the token URL.
-
         base_url: The API root, instead of BASE_URL with the properties filled in.
         timeout: Seconds (or an httpx.Timeout) before a request gives up.
         transport: An httpx transport to send requests through (tests, proxies).

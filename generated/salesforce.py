@@ -457,7 +457,7 @@ class OAuth2Auth(httpx.Auth):
                 if error.error != "invalid_grant":
                     raise
                 _log.warning("the refresh token was refused (invalid_grant)")
-                self._current = None
+                current = self._discard(current.token)
         started = time.time()
         response = yield self._token_request(
             self._token_endpoint,
@@ -477,6 +477,16 @@ class OAuth2Auth(httpx.Auth):
                 description=error.description,
                 status_code=error.status_code,
             ) from error
+
+    def _discard(self, token: Token) -> _Current:
+        """Mark a token whose refresh token was refused as expired and unrefreshable,
+        in memory and in the store, so that no one tries that refresh token again."""
+        dead = Token(token, expires_at=0)
+        dead.pop("refresh_token", None)
+        dead.pop("refresh_token_expires_at", None)
+        current = self._current = _Current(dead, self._leeway)
+        self._store.save(dead)
+        return current
 
     def _token_request(self, url: str, grant_type: str, **values: str) -> httpx.Request:
         """A POST to the token endpoint: the grant's values, the spec's
@@ -699,7 +709,6 @@ class SalesforceClient:
         token_endpoint: The token URL, instead of the spec's.
         refresh_endpoint: The URL for refreshes, instead of the spec's RefreshUrl
             or else the token URL.
-
         base_url: The API root, instead of BASE_URL with the properties filled in.
         timeout: Seconds (or an httpx.Timeout) before a request gives up.
         transport: An httpx transport to send requests through (tests, proxies).
@@ -971,7 +980,6 @@ class AsyncSalesforceClient:
         token_endpoint: The token URL, instead of the spec's.
         refresh_endpoint: The URL for refreshes, instead of the spec's RefreshUrl
             or else the token URL.
-
         base_url: The API root, instead of BASE_URL with the properties filled in.
         timeout: Seconds (or an httpx.Timeout) before a request gives up.
         transport: An httpx transport to send requests through (tests, proxies).

@@ -619,7 +619,6 @@ class SpotifyClient:
         leeway: Seconds before expiry at which a token is renewed (at most half of
             its lifetime).
         token_endpoint: The token URL, instead of the spec's.
-
         base_url: The API root, instead of BASE_URL with the properties filled in.
         timeout: Seconds (or an httpx.Timeout) before a request gives up.
         transport: An httpx transport to send requests through (tests, proxies).
@@ -874,7 +873,6 @@ class AsyncSpotifyClient:
         leeway: Seconds before expiry at which a token is renewed (at most half of
             its lifetime).
         token_endpoint: The token URL, instead of the spec's.
-
         base_url: The API root, instead of BASE_URL with the properties filled in.
         timeout: Seconds (or an httpx.Timeout) before a request gives up.
         transport: An httpx transport to send requests through (tests, proxies).
