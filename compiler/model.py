@@ -515,7 +515,8 @@ def _oauth2(data: dict[str, Any], properties: dict[str, Property]) -> OAuth2Auth
         authorise_parameters=tuple(sorted(data.get("AuthoriseParameters", {}).items())),
         token_parameters=tuple(sorted(data.get("TokenParameters", {}).items())),
         client_authentication=data.get("ClientAuthentication", "Basic"),
-        pkce=data.get("Pkce", "Required"),
+        # YAML 1.1 reads an unquoted `Pkce: Off` as false; the schema allows both.
+        pkce="Off" if data.get("Pkce") is False else data.get("Pkce", "Required"),
         pkce_method=data.get("PkceMethod", "S256"),
         token_placement=data.get("TokenPlacement", "Header"),
         access_token_field=response.get("AccessToken", "access_token"),

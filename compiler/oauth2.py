@@ -113,7 +113,7 @@ def oauth2_errors(spec: LoadedSpec) -> Iterator[Diagnostic]:
             "use Basic or Body (RFC 6749 4.4: only confidential clients use this "
             "grant)",
         )
-    if auth.get("Pkce") == "Off" and "PkceMethod" in auth:
+    if auth.get("Pkce") in ("Off", False) and "PkceMethod" in auth:
         yield spec.diagnostic(
             ("Authentication", "PkceMethod"),
             "PkceMethod is given, but Pkce is Off",

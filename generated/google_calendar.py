@@ -628,7 +628,7 @@ class OAuth2Auth(httpx.Auth):
 
     def _scrub(self, text: str) -> str:
         """Server text with any of our secrets masked, short enough for a message."""
-        secrets = [
+        secrets: list[str] = [
             self._client_secret,
         ]
         current = self._current

@@ -560,7 +560,7 @@ class OAuth2Auth(httpx.Auth):
 
     def _scrub(self, text: str) -> str:
         """Server text with any of our secrets masked, short enough for a message."""
-        secrets = [
+        secrets: list[str] = [
             self._client_secret,
             self._password,
         ]

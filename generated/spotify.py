@@ -301,6 +301,7 @@ class OAuth2Auth(httpx.Auth):
         _require("client_id", client_id)
         _require("client_secret", client_secret)
         self._client_id = client_id
+        self._client_secret = client_secret
         self._client_authorization = _basic_credentials(client_id, client_secret)
         self._token_endpoint = _secure_endpoint("token_endpoint", token_endpoint)
         self._scope = self.SCOPE_SEPARATOR.join(
@@ -496,7 +497,9 @@ class OAuth2Auth(httpx.Auth):
 
     def _scrub(self, text: str) -> str:
         """Server text with any of our secrets masked, short enough for a message."""
-        secrets = []
+        secrets: list[str] = [
+            self._client_secret,
+        ]
         current = self._current
         if current is not None:
             secrets += [
