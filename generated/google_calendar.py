@@ -413,6 +413,7 @@ class OAuth2Auth(httpx.Auth):
         self._lock = threading.Lock()
         self._async_lock: asyncio.Lock | None = None
         self._pending: dict[str, AuthorizationRequest] = {}
+        self._pending_lock = threading.Lock()  # only ever held for a dict update
         stored = self._store.load()
         self._current = None if stored is None else _Current(Token(stored), leeway)
 
@@ -736,9 +737,10 @@ class OAuth2Auth(httpx.Auth):
             redirect_uri=redirect_uri,
             code_verifier=code_verifier,
         )
-        if len(self._pending) >= 64:  # forget the oldest unanswered authorisations
-            del self._pending[next(iter(self._pending))]
-        self._pending[state] = request
+        with self._pending_lock:
+            if len(self._pending) >= 64:  # forget the oldest unanswered authorisations
+                del self._pending[next(iter(self._pending))]
+            self._pending[state] = request
         return request
 
     def fetch_token(
@@ -794,17 +796,19 @@ class OAuth2Auth(httpx.Auth):
             params = httpx.URL(authorization_response).params
             code, state = params.get("code"), params.get("state")
             error, description = params.get("error"), params.get("error_description")
-        expected = request if request is not None else self._pending.get(state or "")
-        if (
-            expected is None
-            or state is None
-            or not hmac.compare_digest(state.encode(), expected.state.encode())
-        ):
-            raise StateMismatchError(
-                "the state of the redirect is not the one authorization_url() made; "
-                "no code was exchanged"
-            )
-        self._pending.pop(expected.state, None)
+        with self._pending_lock:
+            pending = self._pending.get(state or "")
+            expected = request if request is not None else pending
+            if (
+                expected is None
+                or state is None
+                or not hmac.compare_digest(state.encode(), expected.state.encode())
+            ):
+                raise StateMismatchError(
+                    "the state of the redirect is not the one authorization_url() "
+                    "made; no code was exchanged"
+                )
+            self._pending.pop(expected.state, None)  # a code is exchanged once
         if error is not None:
             raise OAuth2Error(
                 f"the authorization server refused ({error})"
