@@ -113,6 +113,14 @@ def oauth2_errors(spec: LoadedSpec) -> Iterator[Diagnostic]:
             "use Basic or Body (RFC 6749 4.4: only confidential clients use this "
             "grant)",
         )
+    public = auth.get("ClientAuthentication") == "None"
+    if grant == "AuthorisationCode" and public and auth.get("Pkce") in ("Off", False):
+        yield spec.diagnostic(
+            ("Authentication", "Pkce"),
+            "a public client (ClientAuthentication None) with Pkce Off",
+            "use Pkce Required or Optional: without it, whoever intercepts the code "
+            "can redeem it (RFC 9700 2.1.1)",
+        )
     if auth.get("Pkce") in ("Off", False) and "PkceMethod" in auth:
         yield spec.diagnostic(
             ("Authentication", "PkceMethod"),

@@ -96,6 +96,12 @@ def errors_of(text: str, tmp_path: Path) -> list[str]:
             "PkceMethod or turn Pkce on",
         ),
         (
+            spec(CODE + "  ClientAuthentication: None\n  Pkce: Off\n"),
+            "specs/shop.yaml:10:9: a public client (ClientAuthentication None) with "
+            "Pkce Off; use Pkce Required or Optional: without it, whoever intercepts "
+            "the code can redeem it (RFC 9700 2.1.1)",
+        ),
+        (
             spec(CREDENTIALS + "  TokenParameters: { client_secret: abc }\n"),
             "specs/shop.yaml:8:22: TokenParameters sets 'client_secret', which the "
             "client sets itself; remove it; secrets and credentials are supplied at "

@@ -27,6 +27,7 @@ from tests.oauth2_fixtures import (
     CALENDAR,
     ODD,
     PASSWORD,
+    PUBLIC,
     REDIRECT_URI,
     SALESFORCE,
     SPOTIFY,
@@ -187,6 +188,49 @@ def test_pkce_is_checked_by_the_server(
     assert caught.value.error == "invalid_grant"
     assert "Code challenge failed" in str(caught.value)
     assert client.token is None
+
+
+PUBLIC_SPEC = """
+SpecVersion: 1
+Name: Public App
+BaseUrl: https://api.example.com
+Authentication:
+  AuthType: OAuth2
+  OAuth2Type: AuthorisationCode
+  AuthoriseUrl: https://auth.example.com/authorize
+  AccessTokenUrl: https://auth.example.com/token
+  ClientAuthentication: None
+  Pkce: Optional
+Methods:
+  - { Name: Me, HttpMethod: GET, EndPoint: /me }
+"""
+
+
+@pytest.mark.parametrize("pkce", [True, False])
+def test_public_client_needs_pkce_at_this_server(
+    oauth2_server: OAuth2TestServer,
+    compile_spec_text: Callable[[str], ModuleType],
+    pkce: bool,
+) -> None:
+    module = compile_spec_text(PUBLIC_SPEC)
+    client = module.PublicAppClient(
+        client_id=PUBLIC.client_id,
+        pkce=pkce,
+        authorization_endpoint=oauth2_server.authorize_url(),
+        token_endpoint=oauth2_server.token_url(),
+        base_url=oauth2_server.api_url(),
+    )
+    request = client.authorization_url(REDIRECT_URI)
+    location = consent(request.url)
+    if pkce:
+        client.fetch_token(location)
+        assert client.me()["client_id"] == "public-app"
+        assert "client_secret" not in oauth2_server.token_forms[0]
+    else:
+        with pytest.raises(module.OAuth2Error) as caught:
+            client.fetch_token(location)
+        assert caught.value.error == "invalid_request"
+        assert "code_verifier" in str(caught.value)
 
 
 def test_state_mismatch_is_an_error_and_nothing_is_exchanged(

@@ -460,6 +460,21 @@ def test_insecure_transport_switch_does_not_weaken_the_client(
         )
 
 
+def test_from_env_passes_the_oauth2_options() -> None:
+    spotify = import_generated("spotify")
+    server = FakeServer({"access_token": "at", "expires_in": 3600})
+    seen: list[Any] = []
+    client = spotify.SpotifyClient.from_env(
+        {"SPOTIFY_CLIENT_ID": "i", "SPOTIFY_CLIENT_SECRET": "s"},
+        on_token=seen.append,
+        scopes=["x", "y"],
+        transport=server.transport,
+    )
+    client.get_new_releases()
+    assert server.form()["scope"] == "x y"
+    assert [t["access_token"] for t in seen] == ["at"]
+
+
 def test_missing_credentials_are_named() -> None:
     spotify = import_generated("spotify")
     with pytest.raises(ValueError, match="client_secret is required"):
