@@ -440,11 +440,11 @@ class OAuth2Auth(httpx.Auth):
             and current.refresh_at > time.time()
         ):
             return current  # renewed while this caller waited for the lock
-        stored = self._store.load()
-        if stored is not None and _later(stored, current):
-            current = self._current = _Current(Token(stored), self._leeway)
-            if current.refresh_at > time.time():
-                return current  # renewed by another client sharing the store
+        adopted = self._from_store(current)
+        if adopted is not current and adopted is not None:
+            if adopted.refresh_at > time.time():
+                return adopted  # renewed by another client sharing the store
+            current = adopted
         refresh_token = None if current is None else current.refresh_token
         if refresh_token is not None and current is not None:
             started = time.time()
@@ -456,6 +456,14 @@ class OAuth2Auth(httpx.Auth):
             except OAuth2Error as error:
                 if error.error != "invalid_grant":
                     raise
+                # Another client sharing the store may have used and rotated it first.
+                adopted = self._from_store(current)
+                if (
+                    adopted is not current
+                    and adopted is not None
+                    and adopted.refresh_at > time.time()
+                ):
+                    return adopted
                 _log.warning("the refresh token was refused (invalid_grant)")
                 current = self._discard(current.token)
         started = time.time()
@@ -477,6 +485,15 @@ class OAuth2Auth(httpx.Auth):
                 description=error.description,
                 status_code=error.status_code,
             ) from error
+
+    def _from_store(self, current: _Current | None) -> _Current | None:
+        """The store's token when another client or process saved a newer one since,
+        else ``current``."""
+        stored = self._store.load()
+        if stored is None or not _later(stored, current):
+            return current
+        adopted = self._current = _Current(Token(stored), self._leeway)
+        return adopted
 
     def _discard(self, token: Token) -> _Current:
         """Mark a token whose refresh token was refused as expired and unrefreshable,

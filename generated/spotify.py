@@ -413,11 +413,11 @@ class OAuth2Auth(httpx.Auth):
             and current.refresh_at > time.time()
         ):
             return current  # renewed while this caller waited for the lock
-        stored = self._store.load()
-        if stored is not None and _later(stored, current):
-            current = self._current = _Current(Token(stored), self._leeway)
-            if current.refresh_at > time.time():
-                return current  # renewed by another client sharing the store
+        adopted = self._from_store(current)
+        if adopted is not current and adopted is not None:
+            if adopted.refresh_at > time.time():
+                return adopted  # renewed by another client sharing the store
+            current = adopted
         started = time.time()
         response = yield self._token_request(
             self._token_endpoint,
@@ -425,6 +425,15 @@ class OAuth2Auth(httpx.Auth):
             scope=self._scope,
         )
         return self._accept(response, started, previous=None)
+
+    def _from_store(self, current: _Current | None) -> _Current | None:
+        """The store's token when another client or process saved a newer one since,
+        else ``current``."""
+        stored = self._store.load()
+        if stored is None or not _later(stored, current):
+            return current
+        adopted = self._current = _Current(Token(stored), self._leeway)
+        return adopted
 
     def _token_request(self, url: str, grant_type: str, **values: str) -> httpx.Request:
         """A POST to the token endpoint: the grant's values, the spec's

@@ -307,6 +307,25 @@ def test_expiry_refresh_and_rotated_token_persisted_and_reloaded(
     assert oauth2_server.token_forms[-1]["refresh_token"] == second["refresh_token"]
 
 
+def test_clients_sharing_a_store_use_each_others_rotated_tokens(
+    calendar: ModuleType, oauth2_server: OAuth2TestServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "shared.json"
+    token = authorise(calendar_client(calendar, oauth2_server))
+    path.write_text(json.dumps(expired(token)))
+    first, second = (
+        calendar_client(
+            calendar, oauth2_server, token_store=calendar.FileTokenStore(path)
+        )
+        for _ in range(2)
+    )
+    oauth2_server.reset_counts()
+    first.list_calendars()  # refreshes, and the server rotates the refresh token
+    second.list_calendars()  # its own copy is stale: it takes the stored one instead
+    assert oauth2_server.token_requests == {"refresh_token": 1}
+    assert second.token["access_token"] == first.token["access_token"]
+
+
 def test_401_refreshes_once_and_retries_once(
     calendar: ModuleType, oauth2_server: OAuth2TestServer
 ) -> None:
