@@ -5,8 +5,16 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-__all__ = ["Diagnostic", "SpecError", "did_you_mean", "format_json_path"]
+__all__ = [
+    "Diagnostic",
+    "SpecError",
+    "closest",
+    "describe",
+    "did_you_mean",
+    "format_json_path",
+]
 
 
 @dataclass(frozen=True, order=True)
@@ -36,10 +44,16 @@ class Diagnostic:
         if self.source_line:
             gutter = f"{self.line:>5} | "
             lines.append(f"{gutter}{self.source_line.rstrip()}")
-            lines.append(" " * (len(gutter) - 2) + "| " + " " * (self.column - 1) + "^")
+            lines.append(" " * (len(gutter) - 2) + "| " + self._caret_padding() + "^")
         if self.json_path:
             lines.append(f"      at {format_json_path(self.json_path)}")
         return "\n".join(lines)
+
+    def _caret_padding(self) -> str:
+        # Tabs are copied, not replaced by a space, so that the caret lands under the
+        # column however wide the terminal draws a tab.
+        before = self.source_line[: self.column - 1]
+        return "".join("\t" if char == "\t" else " " for char in before)
 
 
 class SpecError(Exception):
@@ -60,9 +74,32 @@ def format_json_path(path: Iterable[str | int]) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint naming the closest choice, or the empty string when none is close."""
+    match = closest(word, choices)
+    return f"did you mean '{match}'?" if match else ""
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice ``word`` most likely misspells: same letters in another case first."""
     options = sorted(set(choices))
     by_case = {c.lower(): c for c in options}
     if word.lower() in by_case:
-        return f"did you mean '{by_case[word.lower()]}'?"
+        return by_case[word.lower()]
     matches = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f"did you mean '{matches[0]}'?" if matches else ""
+    return matches[0] if matches else None
+
+
+def describe(value: Any) -> str:
+    """A value as an author would name it: ``the number 404``, ``a list``, ``null``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a value of type {type(value).__name__}"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic, SpecError
+from .diagnostics import Diagnostic, SpecError, describe
 
 __all__ = ["JsonPath", "LoadedSpec", "Position", "load_spec", "load_text"]
 
@@ -45,10 +46,23 @@ class LoadedSpec:
         return self.values.get((), Position(1, 1))
 
     def diagnostic(
-        self, path: JsonPath, message: str, hint: str = "", *, key: bool = False
+        self,
+        path: JsonPath,
+        message: str,
+        hint: str = "",
+        *,
+        key: bool = False,
+        span: tuple[str, int] | None = None,
     ) -> Diagnostic:
-        """A diagnostic located at ``path`` (at its key when ``key`` is true)."""
+        """A diagnostic located at ``path`` (at its key when ``key`` is true).
+
+        ``span`` is ``(value, index)``: the column moves to ``index`` in the value's
+        text, such as a ``{{Field}}`` in an EndPoint, when the value stands on one
+        line as it is written.
+        """
         pos = self.position(path, key=key)
+        if span is not None:
+            pos = _column_in(*span, self.text, pos)
         return Diagnostic(
             file=self.file,
             line=pos.line,
@@ -58,6 +72,13 @@ class LoadedSpec:
             json_path=path,
             source_line=source_line(self.text, pos.line),
         )
+
+
+def _column_in(value: str, index: int, text: str, start: Position) -> Position:
+    """The column of ``value[index]`` in the source, if ``value`` is written as it
+    is on its first line (plain, or quoted without escapes), else ``start``."""
+    found = source_line(text, start.line).find(value, start.column - 1)
+    return Position(start.line, found + index + 1) if found >= 0 else start
 
 
 def source_line(text: str, line: int) -> str:
@@ -82,48 +103,84 @@ def load_spec(path: Path, display: str | None = None) -> LoadedSpec:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise SpecError(
-            [
-                Diagnostic(
-                    name,
-                    line,
-                    column,
-                    "the spec is not valid UTF-8",
-                    "save it as UTF-8",
-                )
-            ]
-        ) from None
+        raise SpecError([_not_utf8(exc, raw, name)]) from None
     return load_text(text, name)
+
+
+def _not_utf8(exc: UnicodeDecodeError, raw: bytes, file: str) -> Diagnostic:
+    line_start = raw.rfind(b"\n", 0, exc.start) + 1
+    line_end = raw.find(b"\n", exc.start)
+    text_before = raw[line_start : exc.start].decode("utf-8", "replace")
+    shown = raw[line_start : line_end if line_end >= 0 else len(raw)]
+    return Diagnostic(
+        file,
+        raw[: exc.start].count(b"\n") + 1,
+        len(text_before) + 1,
+        f"the spec is not valid UTF-8 (byte 0x{raw[exc.start]:02X})",
+        "save the file as UTF-8",
+        source_line=shown.decode("utf-8", "replace"),
+    )
+
+
+EMPTY_HINT = (
+    "start from an example in specs/ (SpecVersion, Name, BaseUrl, Authentication, "
+    "Methods)"
+)
+# A real spec has a few thousand nodes; aliases can multiply a small file into
+# billions (the "billion laughs"), so expansion stops well before that hurts.
+MAX_NODES = 100_000
+CORE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "seq", "map")
+)
+
+
+class SpecLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, reading plain values as YAML 1.2 (and editors) do.
+
+    PyYAML follows YAML 1.1, where ``yes``, ``no``, ``on`` and ``off`` are booleans,
+    ``2024-01-31`` is a date and ``=`` a special value. yaml-language-server, which
+    checks specs in editors through the modeline, reads all of them as text; the
+    compiler must agree with it, or ``Values: [yes, no]`` would be two different
+    lists in the editor and here."""
+
+
+SpecLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, pattern)
+        for tag, pattern in resolvers
+        if tag.rsplit(":", 1)[-1] not in ("bool", "timestamp", "value")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+SpecLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
 
 
 def load_text(text: str, file: str) -> LoadedSpec:
     """Parse YAML text, keeping a position for every node; duplicate keys are errors."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    loader = yaml.SafeLoader(text)
+    try:
+        # The reader checks every character when it is built, so this can fail too.
+        loader = SpecLoader(text)
+    except yaml.reader.ReaderError as exc:
+        raise SpecError([_reader_error(exc, file, text)]) from None
     try:
         node = loader.get_single_node()
         if node is None:
-            raise SpecError(
-                [
-                    Diagnostic(
-                        file,
-                        1,
-                        1,
-                        "the spec is empty",
-                        "start from an example in specs/ (SpecVersion, Name, "
-                        "BaseUrl, Authentication, Methods)",
-                    )
-                ]
-            )
+            raise SpecError([Diagnostic(file, 1, 1, "the spec is empty", EMPTY_HINT)])
         walker = _Walker(loader, file, text)
         data = walker.build(node, ())
     except yaml.MarkedYAMLError as exc:
         raise SpecError([_yaml_error(exc, file, text)]) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - pyyaml marks all parse errors
-        raise SpecError([Diagnostic(file, 1, 1, f"invalid YAML: {exc}")]) from None
+    except RecursionError:
+        raise SpecError(
+            [Diagnostic(file, 1, 1, "the spec nests too deeply", "flatten it")]
+        ) from None
     finally:
         loader.dispose()
     if walker.errors:
@@ -131,21 +188,156 @@ def load_text(text: str, file: str) -> LoadedSpec:
     return LoadedSpec(file, text, data, walker.values, walker.keys)
 
 
-def _yaml_error(exc: yaml.MarkedYAMLError, file: str, text: str) -> Diagnostic:
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    problem = exc.problem or exc.context or "invalid YAML"
-    hint = "fix the YAML syntax"
-    src = source_line(text, line)
-    if "\t" in problem or "'\\t'" in problem or src[: column - 1].strip(" ") == "\t":
-        problem = "a tab character in the indentation"
-        hint = "YAML indents with spaces only; replace the tab with spaces"
-    elif mark is not None and column - 1 < len(src) and src[column - 1] == "\t":
-        problem = "a tab character where YAML does not allow one"
-        hint = "YAML indents with spaces only; replace the tab with spaces"
+def _reader_error(exc: yaml.reader.ReaderError, file: str, text: str) -> Diagnostic:
+    line = text.count("\n", 0, exc.position) + 1
+    column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+    code = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "?"
     return Diagnostic(
-        file, line, column, f"invalid YAML: {problem}", hint, source_line=src
+        file,
+        line,
+        column,
+        f"invalid YAML: a control character ({code}) that YAML does not allow",
+        "remove it, or write it as an escape such as \\x07 inside double quotes",
+        source_line=source_line(text, line),
     )
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, file: str, text: str) -> Diagnostic:
+    at, message, hint = _explain(exc, text)
+    return Diagnostic(
+        file,
+        at.line,
+        at.column,
+        f"invalid YAML: {message}",
+        hint,
+        source_line=source_line(text, at.line),
+    )
+
+
+def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[Position, str, str]:
+    """Where a PyYAML error is, and what it means in an author's words.
+
+    PyYAML words its errors for the parser's author ("expected <block end>"); these
+    are the mistakes people make in specs, each pointed at the place to fix."""
+    problem, context = exc.problem or "", exc.context or ""
+    at = _mark(exc.problem_mark) or _mark(exc.context_mark) or Position(1, 1)
+    opened = _mark(exc.context_mark) or at
+    if "'\\t'" in problem:
+        return at, *_tab(source_line(text, at.line), at)
+    unclosed = _unclosed(problem, context, at)
+    if unclosed is not None:
+        return opened, *unclosed
+    return at, *_misread(problem, context, opened)
+
+
+def _unclosed(problem: str, context: str, at: Position) -> tuple[str, str] | None:
+    """Errors found far from their cause, which is where something was opened."""
+    if "quoted scalar" in context and "end of stream" in problem:
+        return "a quoted value that is never closed", "add the closing quote"
+    if "flow sequence" in context or "flow mapping" in context:
+        pair = "[]" if "sequence" in context else "{}"
+        return (
+            f"the '{pair[0]}' here is not closed before line {at.line}, column "
+            f"{at.column}",
+            f"close it with '{pair[1]}' and separate items with commas, or quote the "
+            "value if the brackets are text",
+        )
+    if "could not find expected ':'" in problem:
+        return (
+            "a line that is neither 'Key: value' nor '- item'",
+            "add the ':' after the key, or indent the line if it continues the value "
+            "above",
+        )
+    return None
+
+
+def _misread(problem: str, context: str, opened: Position) -> tuple[str, str]:
+    """Errors found where they are: what YAML read there instead of a value."""
+    found = problem.rsplit("but found ", 1)[-1]
+    if problem.startswith("expected <block end>"):
+        return _misplaced(found)
+    if problem == "mapping values are not allowed here":
+        return (
+            "a ': ' where no key can start",
+            "quote the value if the ': ' is part of it, or check the indentation",
+        )
+    if problem == "sequence entries are not allowed here":
+        return (
+            "a list item ('- ') on the line of its key",
+            "start the list on the next line, indented, or quote the value if the "
+            "'-' is text",
+        )
+    if problem.startswith("expected the node content"):
+        if found == "'<stream end>'":
+            return "the file ends where a value was expected", "finish the value"
+        return (
+            f"a {found} where a value was expected",
+            f"quote the value if the {found} is text",
+        )
+    if "anchor" in context or "alias" in context:
+        sign = "&" if "anchor" in context else "*"
+        return (
+            f"a '{sign}' with no name after it",
+            f"quote the value if the '{sign}' is text",
+        )
+    if "block scalar" in context:
+        return (
+            "text after the '|' or '>' that starts a block of text",
+            "put the text on the lines below, or quote the value if it starts with "
+            "'|' or '>'",
+        )
+    if problem.startswith("found undefined alias"):
+        name = problem.split("'")[1]
+        return (
+            f"'*{name}' refers to no anchor",
+            f"define '&{name}' before it, or quote the value if the '*' is text",
+        )
+    if "another document" in problem or "<document start>" in problem:
+        return (
+            "a second document in the file",
+            "a spec is one YAML document: remove the '---' or '...' and what follows",
+        )
+    if "unknown escape character" in problem:
+        return (
+            f"an unknown escape in a double-quoted value ({problem.split()[-1]})",
+            "write \\\\ for a backslash, or use single quotes",
+        )
+    if "that cannot start any token" in problem:
+        return f"a value cannot start with {problem.split()[2]}", "quote the value"
+    where = f" ({context} at line {opened.line})" if context else ""
+    return f"{problem or context}{where}", "fix the YAML syntax"
+
+
+def _tab(src: str, at: Position) -> tuple[str, str]:
+    if src[: at.column - 1].strip(" \t"):
+        return "a tab character where YAML does not allow one", "use spaces instead"
+    return (
+        "a tab character in the indentation",
+        "replace the tab with spaces: YAML indents with spaces only",
+    )
+
+
+def _misplaced(found: str) -> tuple[str, str]:
+    """The ``expected <block end>`` family: something where a key should be."""
+    if found == "'-'":
+        return (
+            "a list item ('- ') where a key was expected",
+            "put the list under its key (such as Methods:), its items indented alike",
+        )
+    if found == "'<scalar>'":
+        return (
+            "more text after a quoted or bracketed value",
+            "quote the whole value: a value that starts with a quote, '[' or '{' "
+            "ends where it closes",
+        )
+    return (
+        "this line is not indented like the keys around it",
+        "indent the keys of one mapping by the same number of spaces",
+    )
+
+
+def _mark(mark: yaml.Mark | None) -> Position | None:
+    return Position(mark.line + 1, mark.column + 1) if mark is not None else None
 
 
 class _Walker:
@@ -158,46 +350,125 @@ class _Walker:
         self.values: dict[JsonPath, Position] = {}
         self.keys: dict[JsonPath, Position] = {}
         self.errors: list[Diagnostic] = []
+        self.count = 0
+        # Nodes being built: meeting one again means an alias refers to itself.
+        self.open: set[int] = set()
 
     def build(self, node: yaml.Node, path: JsonPath) -> Any:
         self.values[path] = _pos(node)
-        if isinstance(node, yaml.MappingNode):
-            self.loader.flatten_mapping(node)
-            result: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                key = self.loader.construct_object(key_node, deep=True)
-                if not isinstance(key, str):
-                    # Keys are names in this language; a number or a null as a key
-                    # is always a mistake, and JSON Schema could not say so.
-                    self._error(key_node, f"a key must be text, not {key!r}")
-                    continue
-                if key in result:
-                    first = self.keys[(*path, key)]
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise SpecError(
+                [
+                    self._diagnostic(
+                        node,
+                        f"the spec holds over {MAX_NODES} values once its aliases "
+                        "are expanded",
+                        "repeat fewer aliases (*name), or fewer levels of them",
+                    )
+                ]
+            )
+        if id(node) in self.open:
+            raise SpecError(
+                [
+                    self._diagnostic(
+                        node,
+                        "this anchored value contains an alias to itself",
+                        "an alias (*name) cannot stand inside the value its anchor "
+                        "(&name) marks",
+                    )
+                ]
+            )
+        if node.tag not in CORE_TAGS:
+            self._error(node, *_tag_error(node.tag))
+            return None
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self.mapping(node, path)
+            if isinstance(node, yaml.SequenceNode):
+                return [
+                    self.build(item, (*path, i)) for i, item in enumerate(node.value)
+                ]
+            return self.loader.construct_object(node, deep=True)
+        finally:
+            self.open.discard(id(node))
+
+    def mapping(self, node: yaml.MappingNode, path: JsonPath) -> dict[str, Any]:
+        # Keys written in this mapping must be unique; keys merged in with '<<' are
+        # defaults that a written key overrides, as YAML defines merges.
+        written = {id(key) for key, _ in node.value}
+        self.loader.flatten_mapping(node)
+        result: dict[str, Any] = {}
+        first: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = self.key(key_node, node)
+            if key is None:
+                continue
+            if id(key_node) in written:
+                if key in first:
+                    line = _pos(first[key]).line
                     self._error(
                         key_node,
-                        f"duplicate key '{key}' (first at line {first.line})",
+                        f"duplicate key '{key}' (first at line {line})",
                         "remove one of the two",
                     )
                     continue
-                self.keys[(*path, key)] = _pos(key_node)
-                result[key] = self.build(value_node, (*path, key))
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+                first[key] = key_node
+            self.keys[(*path, key)] = _pos(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+    def key(self, key_node: yaml.Node, mapping: yaml.MappingNode) -> str | None:
+        """The key's text, or None after recording why it cannot be a key."""
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag in CORE_TAGS:
+            key = self.loader.construct_object(key_node, deep=True)
+            if isinstance(key, str):
+                return key
+            self._error(
+                key_node,
+                f"a key must be text, not {describe(key)}",
+                "write a name such as Description, or quote the key if it is text",
+            )
+        elif key_node.tag not in CORE_TAGS:
+            self._error(key_node, *_tag_error(key_node.tag))
+        elif self.text[mapping.start_mark.index :].startswith("{{"):
+            # `Default: {{Id}}` reads as a mapping whose key is a mapping.
+            written = self.text[mapping.start_mark.index : mapping.end_mark.index]
+            self._error(
+                mapping,
+                "a value that starts with '{{' is read as a YAML mapping",
+                f"quote the value: '{written}'",
+            )
+        else:
+            self._error(
+                key_node,
+                "a key must be text, not a list or a mapping",
+                "write keys as names such as Description",
+            )
+        return None
+
+    def _diagnostic(self, node: yaml.Node, message: str, hint: str = "") -> Diagnostic:
+        pos = _pos(node)
+        return Diagnostic(
+            self.file,
+            pos.line,
+            pos.column,
+            message,
+            hint,
+            source_line=source_line(self.text, pos.line),
+        )
 
     def _error(self, node: yaml.Node, message: str, hint: str = "") -> None:
-        pos = _pos(node)
-        self.errors.append(
-            Diagnostic(
-                self.file,
-                pos.line,
-                pos.column,
-                message,
-                hint,
-                source_line=source_line(self.text, pos.line),
-            )
-        )
+        self.errors.append(self._diagnostic(node, message, hint))
+
+
+def _tag_error(tag: str) -> tuple[str, str]:
+    shown = tag.replace("tag:yaml.org,2002:", "!!")
+    return (
+        f"the tag '{shown}' is not allowed in a spec",
+        "remove it: a spec holds only text, numbers, true or false, lists and mappings",
+    )
 
 
 def _pos(node: yaml.Node) -> Position:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import keyword
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from .diagnostics import SpecError
@@ -317,6 +318,28 @@ class Connector:
     @property
     def uses_literal(self) -> bool:
         return any(p.values for m in self.methods for p in m.parameters)
+
+    @property
+    def datetime_imports(self) -> tuple[str, ...]:
+        """Names imported from ``datetime``: the type, and what DateTime defaults use.
+
+        A default is written as ``datetime(...)`` with ``tzinfo=UTC`` or
+        ``tzinfo=timezone(timedelta(...))``; sorted as isort sorts them.
+        """
+        if "DateTime" not in self.data_types:
+            return ()
+        names = {"datetime"}
+        values: list[Parameter | Property] = [*self.properties]
+        values += [p for m in self.methods for p in m.parameters]
+        for value in values:
+            if value.data_type != "DateTime" or not isinstance(value.default, str):
+                continue
+            offset = datetime.fromisoformat(value.default).utcoffset()
+            if offset == timedelta(0):
+                names.add("UTC")
+            elif offset is not None:
+                names |= {"timedelta", "timezone"}
+        return tuple(sorted(names, key=lambda n: (not n.isupper(), n)))
 
 
 def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:

@@ -8,8 +8,9 @@ was built) or ``Code`` made by a filter here. Docstrings and comments go through
 
 from __future__ import annotations
 
-import ast
+import math
 import subprocess
+from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -39,7 +40,8 @@ def literal(value: object) -> str:
     if value is None or isinstance(value, bool | int):
         return repr(value)
     if isinstance(value, float):
-        return repr(value)
+        # repr gives `inf` and `nan`, which are names, not literals.
+        return repr(value) if math.isfinite(value) else f'float("{value}")'
     if isinstance(value, Decimal):
         return f"Decimal({literal(str(value))})"
     if isinstance(value, str):
@@ -74,9 +76,14 @@ def _emit(value: Any) -> str:
 
 
 def _doc(text: str, indent: int = 0) -> Code:
-    """Text safe inside a triple-quoted docstring, continuation lines indented."""
+    """Text safe inside a triple-quoted docstring, continuation lines indented.
+
+    Lines lose their trailing whitespace (as a formatter would, and so CRLF reads as
+    LF); every other character comes back exactly when the docstring is read.
+    """
+    text = "\n".join(line.rstrip() for line in text.strip().split("\n"))
     escaped = []
-    for char in text.strip():
+    for char in text:
         if char == "\\":
             escaped.append("\\\\")
         elif char == '"':
@@ -92,9 +99,13 @@ def _doc(text: str, indent: int = 0) -> Code:
     )
 
 
-def _clause(text: str) -> Code:
-    """Docstring text without its final full stop, so the template can go on."""
-    return _doc(text.strip().rstrip("."), 12)
+def _clause(text: str, indent: int = 12) -> Code:
+    """Docstring text without its final full stop, so the template can go on.
+
+    ``indent`` is that of an Args entry's continuation lines: 12 in a class
+    docstring, 16 in a method's.
+    """
+    return _doc(text.strip().rstrip("."), indent)
 
 
 def _comment(text: str) -> Code:
@@ -126,8 +137,31 @@ def _default(param: Parameter | Property) -> Code:
     if param.data_type == "Decimal":
         return Code(f"Decimal({literal(str(param.default))})")
     if param.data_type == "Float" and isinstance(param.default, int | float):
-        return Code(repr(float(param.default)))
+        return Code(literal(float(param.default)))
+    if param.data_type == "DateTime" and isinstance(param.default, str):
+        return _datetime(datetime.fromisoformat(param.default))
     return Code(literal(param.default))
+
+
+def _datetime(value: datetime) -> Code:
+    """A datetime as a constructor call, which ruff's B008 accepts in a default.
+
+    ``datetime.fromisoformat(...)`` would be flagged; ``Connector.datetime_imports``
+    names what the call uses.
+    """
+    fields = [value.year, value.month, value.day]
+    clock = [value.hour, value.minute, value.second, value.microsecond]
+    while clock and not clock[-1]:
+        clock.pop()
+    args = [str(n) for n in (*fields, *clock)]
+    offset = value.utcoffset()
+    if offset == timedelta(0):
+        args.append("tzinfo=UTC")
+    elif offset is not None:
+        seconds = offset.total_seconds()
+        amount = repr(int(seconds)) if seconds.is_integer() else repr(seconds)
+        args.append(f"tzinfo=timezone(timedelta(seconds={amount}))")
+    return Code(f"datetime({', '.join(args)})")
 
 
 def _env_expression(item: Credential | Property) -> Code:
@@ -177,7 +211,9 @@ def render_module(connector: Connector, compiler_version: str) -> str:
     template = _environment().get_template("module.py.j2")
     text = template.render(c=connector, compiler_version=Code(compiler_version))
     try:
-        ast.parse(text)
+        # compile, not ast.parse: it also refuses what only the symbol table sees,
+        # such as two arguments of the same name.
+        compile(text, connector.spec_file, "exec", dont_inherit=True)
     except SyntaxError as exc:
         raise RenderError(
             f"generated code for {connector.spec_file} does not parse "

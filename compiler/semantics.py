@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import keyword
+import math
 import re
 from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
-from .diagnostics import Diagnostic, did_you_mean
+from .diagnostics import Diagnostic, closest, did_you_mean
 from .load import JsonPath, LoadedSpec
 from .names import is_identifier, shadowed_module, snake_case
 from .oauth2 import oauth2_errors
@@ -27,9 +30,51 @@ MERGE_FIELD = re.compile(r"\{\{(.*?)\}\}")
 BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 # Names the generated client itself uses; a spec method or argument may not take them.
 RESERVED_METHODS = frozenset({"close", "aclose", "from_env", "request"})
-RESERVED_ARGUMENTS = frozenset({"self", "cls", "base_url", "timeout", "transport"})
+# (``httpx`` too: the constructor calls httpx.Client, which an argument would hide.)
+RESERVED_ARGUMENTS = frozenset(
+    {"self", "cls", "base_url", "timeout", "transport", "httpx"}
+)
+# Argument names a spec may not take, each with the end of the sentence saying why.
+_TAKEN = {
+    **{name: "the client already has" for name in RESERVED_ARGUMENTS},
+    "self": "Python reserves for the client itself",
+    "cls": "Python reserves for the class",
+    "httpx": "would hide the httpx module from the generated code",
+}
+# Constructor arguments (properties, authentication fields) may not hide the
+# builtins its body annotates with (`self._properties: dict[str, object]`): mypy
+# would take the annotation to mean the argument.
+CONSTRUCTOR_ARGUMENTS = {
+    **_TAKEN,
+    **{
+        name: "would hide the builtin the generated constructor uses"
+        for name in ("dict", "str", "object")
+    },
+}
+# A method's arguments: `response` is the local that holds the answer, and mypy
+# refuses to give an argument another type.
+METHOD_ARGUMENTS = {
+    **_TAKEN,
+    "response": "the generated method uses for the API's answer",
+}
 # Header and query names that carry credentials: a Default there is a literal secret.
 SECRET_NAME = re.compile(r"authorization|api[-_]?key|token|secret|password", re.I)
+# What HTTP can carry (RFC 9110 5.1, 5.5): a header name is a token; httpx refuses
+# ASCII control characters anywhere in a URL.
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+URL_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+MAX_MODULE_NAME = 100
+PYTHON_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+# What to write instead of a value that does not fit its DataType.
+VALUE_EXAMPLES = {
+    "Text": "quote it to make it text",
+    "Integer": "write a whole number, such as 10",
+    "Decimal": "write a number, such as 12.5, or quoted digits, such as '12.50'",
+    "Float": "write a number, such as 1.5",
+    "Boolean": "write true or false, without quotes",
+    "DateTime": "write a quoted ISO 8601 date-time, such as '2024-05-01T12:00:00Z'",
+}
+SINGLE_BRACES = re.compile(r"\{\s*([A-Za-z_][\w ]*?)\s*\}")
 
 
 def python_name(entry: dict[str, Any], source: str) -> str:
@@ -78,11 +123,59 @@ class _Checker:
     def __init__(self, spec: LoadedSpec) -> None:
         self.spec = spec
         self.data: dict[str, Any] = spec.data
+        self.auth_targets = _auth_targets(self.data["Authentication"])
 
     def error(
-        self, path: JsonPath, message: str, hint: str = "", *, key: bool = False
+        self,
+        path: JsonPath,
+        message: str,
+        hint: str = "",
+        *,
+        key: bool = False,
+        span: tuple[str, int] | None = None,
     ) -> Diagnostic:
-        return self.spec.diagnostic(path, message, hint, key=key)
+        return self.spec.diagnostic(path, message, hint, key=key, span=span)
+
+    def line_of(self, path: JsonPath) -> int:
+        return self.spec.position(path).line
+
+    def data_at(self, path: JsonPath) -> Any:
+        value: Any = self.data
+        for part in path:
+            value = value[part]
+        return value
+
+    def clash(
+        self,
+        path: JsonPath,
+        what: str,
+        first: int,
+        name: str,
+        source_key: str = "Name",
+    ) -> Diagnostic:
+        """The entry at ``path`` has the Python name ``name``, as its sibling
+        number ``first`` (in the same list) has."""
+        entries: list[dict[str, Any]] = self.data_at(path[:-1])
+        source = self.data_at((*path, source_key))
+        first_source = entries[first][source_key]
+        first_line = self.line_of((*path[:-1], first))
+        # Two parameters may share a TargetName under two TargetTypes; only the
+        # Python name is then the same.
+        if source == first_source and source_key == "Name":
+            return self.error(
+                (*path, source_key),
+                f"{what} '{source}' is declared twice (first at line {first_line})",
+                "remove one of them, or rename it",
+            )
+        # A TargetName is the API's; only a Name is the author's to change.
+        return self.error(
+            (*path, source_key),
+            f"{what} '{source}' has the same Python name '{name}' as {what} "
+            f"'{first_source}' (line {first_line})",
+            "rename one of them or give it a PythonName"
+            if source_key == "Name"
+            else "give one of them a PythonName",
+        )
 
     def run(self) -> Iterator[Diagnostic]:
         yield from self.check_name()
@@ -90,6 +183,9 @@ class _Checker:
         yield from self.check_properties(properties)
         yield from self.check_base_url(properties)
         yield from self.check_methods(properties)
+        yield from self.check_property_names(properties)
+        yield from self.check_auth_fields()
+        yield from self.check_wire_text()
         yield from oauth2_errors(self.spec)
 
     # -- the connector ------------------------------------------------------------
@@ -97,15 +193,25 @@ class _Checker:
     def check_name(self) -> Iterator[Diagnostic]:
         name = self.data["Name"]
         module = snake_case(name)
-        if not module or not module[0].isalpha():
+        if not module:
             yield self.error(
                 ("Name",),
-                f"Name {name!r} gives no usable module name",
-                "start it with a letter, as in 'Mailchimp'",
+                f"Name {name!r} has no letters or digits to make a module name of",
+                "use a name such as 'Mailchimp'",
+            )
+        elif not module[0].isalpha():
+            yield self.error(
+                ("Name",),
+                f"Name {name!r} would generate {module}.py, which cannot be imported "
+                "(it starts with a digit)",
+                f"start the Name with a letter, as in '{_module_name_for(name)}'",
             )
         elif keyword.iskeyword(module):
             yield self.error(
-                ("Name",), f"Name {name!r} is a Python keyword", "choose another name"
+                ("Name",),
+                f"Name {name!r} would generate {module}.py, which cannot be imported "
+                f"('{module}' is a Python keyword)",
+                f"choose a more specific name, such as '{name} API'",
             )
         elif shadowed := shadowed_module(module):
             yield self.error(
@@ -113,6 +219,14 @@ class _Checker:
                 f"Name {name!r} would generate {module}.py, which hides Python's "
                 f"'{shadowed}' module",
                 f"choose a more specific name, such as '{name} API'",
+            )
+        elif len(module) > MAX_MODULE_NAME:
+            # File systems allow 255 bytes; the writer's temporary file adds some.
+            yield self.error(
+                ("Name",),
+                f"Name gives a module name of {len(module)} characters, too long "
+                "for a file name",
+                f"shorten the Name to at most {MAX_MODULE_NAME} letters and digits",
             )
 
     def check_properties(
@@ -127,17 +241,13 @@ class _Checker:
             name = python_name(prop, prop["Name"])
             yield from self.check_identifier(path, prop, name, "property")
             if name in seen:
-                yield self.error(
-                    (*path, "Name"),
-                    f"property '{prop['Name']}' has the same Python name '{name}' as "
-                    f"Properties[{seen[name]}]",
-                    "rename one of them or give it a PythonName",
-                )
-            elif name in reserved or name in RESERVED_ARGUMENTS:
+                yield self.clash(path, "property", seen[name], name)
+            elif name in reserved or name in CONSTRUCTOR_ARGUMENTS:
+                why = CONSTRUCTOR_ARGUMENTS.get(name, "the client already has")
                 yield self.error(
                     (*path, "Name"),
                     f"property '{prop['Name']}' would be the argument '{name}', which "
-                    "the client already has",
+                    f"{why}",
                     "rename it or give it a PythonName",
                 )
             seen.setdefault(name, i)
@@ -145,8 +255,8 @@ class _Checker:
                 yield self.error(
                     (*path, "Default"),
                     f"sensitive property '{prop['Name']}' has a Default",
-                    "a secret is supplied at run time, never written in a spec; "
-                    "remove Default",
+                    "remove Default: a secret is supplied at run time, never written "
+                    "in a spec",
                     key=True,
                 )
             yield from self.check_value_type(path, prop, "Default")
@@ -154,13 +264,17 @@ class _Checker:
     def check_base_url(self, properties: list[dict[str, Any]]) -> Iterator[Diagnostic]:
         url: str = self.data["BaseUrl"]
         declared = {p["Name"]: p for p in properties}
-        for field in MERGE_FIELD.findall(url):
-            name = field.strip()
+        yield from self.check_template(("BaseUrl",), url)
+        for match in MERGE_FIELD.finditer(url):
+            name, span = match.group(1).strip(), (url, match.start())
+            if not name:
+                continue  # check_template reports an empty field
             if name not in declared:
                 yield self.error(
                     ("BaseUrl",),
                     f"BaseUrl uses {{{{{name}}}}}, which is not a declared property",
                     _declare_hint(name, list(declared), "Properties"),
+                    span=span,
                 )
             elif _may_be_missing(declared[name]):
                 yield self.error(
@@ -168,8 +282,19 @@ class _Checker:
                     f"BaseUrl uses {{{{{name}}}}}, but that property is optional "
                     "and has no Default",
                     "make the property required or give it a Default",
+                    span=span,
                 )
-        parts = urlsplit(MERGE_FIELD.sub("x", url))
+        try:
+            parts = urlsplit(MERGE_FIELD.sub("x", url))
+        except ValueError:  # urllib's only complaint: a bracket without its pair
+            yield self.error(
+                ("BaseUrl",),
+                "BaseUrl has a '[' or ']' that does not enclose an IPv6 address",
+                "remove it: brackets belong only around an IPv6 host, as in "
+                "https://[::1]:8080/",
+            )
+            return
+        yield from self.check_host(parts)
         if parts.username or parts.password:
             yield self.error(
                 ("BaseUrl",),
@@ -184,6 +309,53 @@ class _Checker:
                 "QueryParameter",
             )
 
+    def check_host(self, parts: SplitResult) -> Iterator[Diagnostic]:
+        try:
+            parts.port  # noqa: B018 - urllib checks the port only when it is read
+        except ValueError:
+            yield self.error(
+                ("BaseUrl",),
+                "BaseUrl has a port that is not a number from 0 to 65535",
+                "write the port as a number after the host, as in "
+                "https://api.example.com:8443/v1",
+            )
+        if not parts.hostname:
+            yield self.error(
+                ("BaseUrl",),
+                "BaseUrl has no host",
+                "write the host after the scheme, as in https://api.example.com/v1",
+            )
+
+    def check_template(self, path: JsonPath, text: str) -> Iterator[Diagnostic]:
+        """``{{Field}}`` syntax in a BaseUrl or EndPoint: anything else is a typo.
+
+        A brace left in the URL would be sent as it is, so ``/items/{Id}`` (the
+        notation of many API docs) would request a path that does not exist."""
+        where = str(path[-1])
+        for match in MERGE_FIELD.finditer(text):
+            if not match.group(1).strip():
+                yield self.error(
+                    path,
+                    f"{where} has an empty field {match.group(0)}",
+                    "write the name of a property or MergeField inside, as in {{Id}}",
+                    span=(text, match.start()),
+                )
+        rest = MERGE_FIELD.sub(lambda m: " " * len(m.group(0)), text)
+        if single := SINGLE_BRACES.search(rest):
+            yield self.error(
+                path,
+                f"{where} has {single.group(0)} in single braces",
+                f"fields are written in double braces: {{{{{single.group(1)}}}}}",
+                span=(text, single.start()),
+            )
+        elif stray := re.search(r"[{}]+", rest):
+            yield self.error(
+                path,
+                f"{where} has a '{stray.group(0)}' that belongs to no {{{{Field}}}}",
+                "write fields as {{Name}}, or %7B and %7D for braces the API expects",
+                span=(text, stray.start()),
+            )
+
     # -- methods ------------------------------------------------------------------
 
     def check_methods(self, properties: list[dict[str, Any]]) -> Iterator[Diagnostic]:
@@ -195,12 +367,7 @@ class _Checker:
             name = python_name(method, method["Name"])
             yield from self.check_identifier(path, method, name, "method")
             if name in seen:
-                yield self.error(
-                    (*path, "Name"),
-                    f"method '{method['Name']}' has the same Python name '{name}' as "
-                    f"Methods[{seen[name]}]",
-                    "rename one of them or give it a PythonName",
-                )
+                yield self.clash(path, "method", seen[name], name)
             elif name in RESERVED_METHODS or name.startswith("_"):
                 yield self.error(
                     (*path, "Name"),
@@ -232,14 +399,25 @@ class _Checker:
             if p["TargetType"] == "MergeField"
         }
         endpoint: str = method["EndPoint"]
-        used = [f.strip() for f in MERGE_FIELD.findall(endpoint)]
-        for name in used:
+        yield from self.check_template((*path, "EndPoint"), endpoint)
+        fields: dict[str, int] = {}
+        for match in MERGE_FIELD.finditer(endpoint):
+            fields.setdefault(match.group(1).strip(), match.start())
+        used = [name for name in fields if name]
+        # A MergeField that an undefined {{Field}} misspells is one mistake, reported
+        # once: at the EndPoint, with the did-you-mean.
+        meant: set[str | None] = set()
+        for name, start in fields.items():
+            span = (endpoint, start)
+            if not name:
+                continue  # check_template reports an empty field
             if name in merge_params and name in declared_props:
                 yield self.error(
                     (*path, "EndPoint"),
                     f"EndPoint uses {{{{{name}}}}}, which is both a property and a "
                     "MergeField parameter",
                     "rename one of them",
+                    span=span,
                 )
             elif name in declared_props and _may_be_missing(declared_props[name]):
                 yield self.error(
@@ -247,17 +425,17 @@ class _Checker:
                     f"EndPoint uses {{{{{name}}}}}, but that property is optional "
                     "and has no Default",
                     "make the property required or give it a Default",
+                    span=span,
                 )
             elif name not in merge_params and name not in declared_props:
+                candidates = [*merge_params, *declared_props]
+                meant.add(closest(name, candidates))
                 yield self.error(
                     (*path, "EndPoint"),
                     f"EndPoint uses {{{{{name}}}}}, which is neither a MergeField "
                     "parameter of this method nor a property",
-                    _declare_hint(
-                        name,
-                        [*merge_params, *declared_props],
-                        "Parameters as a MergeField",
-                    ),
+                    _declare_hint(name, candidates, "Parameters as a MergeField"),
+                    span=span,
                 )
         seen_python: dict[str, int] = {}
         seen_target: dict[tuple[str, str], int] = {}
@@ -268,35 +446,41 @@ class _Checker:
             yield from self.check_identifier(
                 ppath, param, name, "parameter", source_key="TargetName"
             )
-            if name in seen_python:
-                yield self.error(
-                    (*ppath, "TargetName"),
-                    f"parameter '{target}' has the same Python name '{name}' as "
-                    f"Parameters[{seen_python[name]}]",
-                    "give one of them a PythonName",
-                )
-            elif name in RESERVED_ARGUMENTS:
-                yield self.error(
-                    (*ppath, "TargetName"),
-                    f"parameter '{target}' would be the argument '{name}', which "
-                    "Python or the client reserves",
-                    "give it a PythonName",
-                )
-            seen_python.setdefault(name, j)
             target_key = (
                 target_type,
                 target.lower() if target_type == "HttpHeader" else target,
             )
+            if name in seen_python and target_key not in seen_target:
+                # A target declared twice is reported below, once, as a duplicate.
+                yield self.clash(
+                    ppath, "parameter", seen_python[name], name, "TargetName"
+                )
+            elif name in METHOD_ARGUMENTS:
+                yield self.error(
+                    (*ppath, "TargetName"),
+                    f"parameter '{target}' would be the argument '{name}', which "
+                    f"{METHOD_ARGUMENTS[name]}",
+                    f"give it a PythonName, such as '{name}_value'",
+                )
+            seen_python.setdefault(name, j)
             if target_key in seen_target:
+                line = self.line_of((*path, "Parameters", seen_target[target_key]))
                 yield self.error(
                     (*ppath, "TargetName"),
                     f"{target_type} '{target}' is declared twice in this method "
-                    f"(first as Parameters[{seen_target[target_key]}])",
+                    f"(first at line {line})",
                     "remove one of them",
                 )
             seen_target.setdefault(target_key, j)
+            if target_key in self.auth_targets:
+                yield self.error(
+                    (*ppath, "TargetName"),
+                    f"{target_type} parameter '{target}' is also set by "
+                    f"{self.auth_targets[target_key]}, which would overwrite it",
+                    "remove the parameter: the authentication fills it in",
+                )
             if target_type == "MergeField":
-                if target not in used:
+                if target not in used and target not in meant:
                     yield self.error(
                         (*ppath, "TargetName"),
                         f"MergeField '{target}' does not appear in the EndPoint",
@@ -326,7 +510,7 @@ class _Checker:
                     (*ppath, "Default"),
                     f"{target_type} '{target}' has a Default, which would be a secret "
                     "written in the spec",
-                    "remove Default; credentials come from the Authentication "
+                    "remove Default: credentials come from the Authentication "
                     "section, supplied at run time",
                     key=True,
                 )
@@ -341,13 +525,18 @@ class _Checker:
         values = param.get("Values")
         if values is None:
             return
+        if param.get("DataType") == "File":
+            yield self.error(
+                (*path, "Values"), "DataType File takes no Values", "remove Values"
+            )
+            return
         for k, value in enumerate(values):
             yield from self.check_value_type((*path, "Values", k), param, None, value)
         if "Default" in param and param["Default"] not in values:
             yield self.error(
                 (*path, "Default"),
-                f"Default {param['Default']!r} is not one of the Values",
-                f"use one of {', '.join(repr(v) for v in values)}",
+                f"Default {_shown(param['Default'])} is not one of the Values",
+                f"use one of {', '.join(_shown(v) for v in values)}",
             )
 
     def check_value_type(
@@ -368,12 +557,19 @@ class _Checker:
             "File": (),
         }[data_type]
         is_bool = isinstance(value, bool)
-        if (is_bool and data_type != "Boolean") or not isinstance(value, expected):
+        what = f"{key} {_shown(value)}" if key else f"the value {_shown(value)}"
+        if data_type == "File":
+            yield self.error(
+                path, f"DataType File takes no {key}", f"remove {key}", key=True
+            )
+        elif (is_bool and data_type != "Boolean") or not isinstance(value, expected):
             yield self.error(
                 path,
-                f"{value!r} is not a {data_type} value",
-                f"change the value or the DataType ({data_type})",
+                f"{what} does not fit DataType {data_type}",
+                f"{VALUE_EXAMPLES[data_type]}, or change the DataType",
             )
+        elif problem := _value_problem(value, data_type):
+            yield self.error(path, f"{what} does not fit DataType {data_type}", problem)
 
     def check_identifier(
         self,
@@ -384,19 +580,40 @@ class _Checker:
         source_key: str = "Name",
     ) -> Iterator[Diagnostic]:
         if "PythonName" in entry:
-            if keyword.iskeyword(name):
+            if not PYTHON_NAME.fullmatch(name):
+                # The schema's pattern ends in `$`, which Python's re (unlike
+                # ECMA 262) lets match before a final line break.
+                yield self.error(
+                    (*path, "PythonName"),
+                    f"PythonName {name!r} is not a snake_case Python identifier",
+                    "use a-z, 0-9 and _ only",
+                )
+            elif keyword.iskeyword(name):
                 yield self.error(
                     (*path, "PythonName"),
                     f"PythonName '{name}' is a Python keyword",
                     f"use '{name}_'",
                 )
+            elif name.startswith("_") and what != "method":
+                yield self.error(
+                    (*path, "PythonName"),
+                    f"PythonName '{name}' starts with an underscore",
+                    "the generated module keeps those names for its own helpers: "
+                    f"use '{name.lstrip('_') or 'value'}'",
+                )
             return
         source = entry[source_key]
-        if not name or (not is_identifier(name) and not keyword.iskeyword(name)):
+        if not name:
             yield self.error(
                 (*path, source_key),
-                f"{what} {source!r} gives no Python name (cleaned: {name!r})",
-                "give it a PythonName, such as 'value_1'",
+                f"{what} {source!r} has no letters or digits to make a Python name of",
+                f"give it a PythonName, such as '{what.split()[-1]}_1'",
+            )
+        elif not is_identifier(name) and not keyword.iskeyword(name):
+            yield self.error(
+                (*path, source_key),
+                f"{what} {source!r} would be named '{name}', which starts with a digit",
+                f"give it a PythonName, such as '{_python_name_for(name, what)}'",
             )
         elif keyword.iskeyword(name):
             yield self.error(
@@ -404,6 +621,247 @@ class _Checker:
                 f"{what} {source!r} would be named '{name}', a Python keyword",
                 f"give it a PythonName, such as '{name}_'",
             )
+
+    # -- what the generated code and HTTP can carry --------------------------------
+
+    def check_property_names(
+        self, properties: list[dict[str, Any]]
+    ) -> Iterator[Diagnostic]:
+        """A Name twice (with different PythonNames): {{Name}} would be ambiguous."""
+        first: dict[str, int] = {}
+        for i, prop in enumerate(properties):
+            name = prop["Name"]
+            if name in first:
+                other = properties[first[name]]
+                if python_name(prop, name) != python_name(other, name):
+                    line = self.line_of(("Properties", first[name]))
+                    yield self.error(
+                        ("Properties", i, "Name"),
+                        f"property '{name}' is declared twice (first at line {line})",
+                        "remove one of them",
+                    )
+            first.setdefault(name, i)
+
+    def check_auth_fields(self) -> Iterator[Diagnostic]:
+        """Each AuthFields field becomes a constructor argument and a body key."""
+        auth = self.data["Authentication"]
+        if auth["AuthType"] != "AuthFields":
+            return
+        names: dict[str, int] = {}
+        keys: dict[str, int] = {}
+        for i, field in enumerate(auth["Fields"]):
+            path: JsonPath = ("Authentication", "Fields", i)
+            name = python_name(field, field["Name"])
+            problems = list(
+                self.check_identifier(path, field, name, "authentication field")
+            )
+            yield from problems
+            if problems:
+                pass
+            elif name in names:
+                yield self.clash(path, "authentication field", names[name], name)
+            elif name in CONSTRUCTOR_ARGUMENTS:
+                yield self.error(
+                    (*path, "Name"),
+                    f"authentication field '{field['Name']}' would be the argument "
+                    f"'{name}', which {CONSTRUCTOR_ARGUMENTS[name]}",
+                    "rename it or give it a PythonName",
+                )
+            names.setdefault(name, i)
+            key = field["Key"]
+            if key in keys:
+                line = self.line_of(("Authentication", "Fields", keys[key]))
+                yield self.error(
+                    (*path, "Key"),
+                    f"Key '{key}' is used by two authentication fields (first at "
+                    f"line {line})",
+                    "give each field its own Key",
+                )
+            keys.setdefault(key, i)
+
+    def check_wire_text(self) -> Iterator[Diagnostic]:
+        """Spec text that goes on the wire as it is must be text HTTP can carry.
+
+        Caught here, a located error; missed, httpx or h11 would raise at run time
+        (or a fragment would silently never be sent).
+        """
+        if control := URL_CONTROL.search(self.data["BaseUrl"]):
+            yield self.error(
+                ("BaseUrl",),
+                f"BaseUrl has the control character {control.group()!r}",
+                "remove it: a URL cannot carry it",
+            )
+        auth = self.data["Authentication"]
+        header = auth.get("Header") if auth["AuthType"] == "ApiKey" else None
+        if isinstance(header, str) and not HEADER_NAME.fullmatch(header):
+            # The schema's pattern lets a final line break through (see PYTHON_NAME).
+            yield self.error(
+                ("Authentication", "Header"),
+                f"Header {header!r} is not a valid HTTP header name",
+                "a header name has letters, digits and !#$%&'*+-.^_`|~ only",
+            )
+        if auth["AuthType"] == "ApiKey" and "QueryParameter" not in auth:
+            yield from self.check_header_value(
+                ("Authentication", "Format"), auth.get("Format"), "Format"
+            )
+        for i, method in enumerate(self.data["Methods"]):
+            path: JsonPath = ("Methods", i)
+            params: list[dict[str, Any]] = method.get("Parameters", [])
+            yield from self.check_endpoint_text(path, method["EndPoint"], params)
+            for j, param in enumerate(params):
+                if param["TargetType"] == "HttpHeader":
+                    yield from self.check_header_parameter(
+                        (*path, "Parameters", j), param
+                    )
+
+    def check_endpoint_text(
+        self, path: JsonPath, endpoint: str, params: list[dict[str, Any]]
+    ) -> Iterator[Diagnostic]:
+        literal_text = MERGE_FIELD.sub("", endpoint)
+        if control := URL_CONTROL.search(endpoint):
+            yield self.error(
+                (*path, "EndPoint"),
+                f"EndPoint has the control character {control.group()!r}",
+                "remove it: a URL cannot carry it",
+            )
+        if "#" in literal_text:
+            yield self.error(
+                (*path, "EndPoint"),
+                "EndPoint has a fragment (#...), which is never sent",
+                "remove it, or write %23 for a '#' the API expects in the path",
+            )
+        elif "?" in literal_text and any(
+            p["TargetType"] == "QueryString" for p in params
+        ):
+            yield self.error(
+                (*path, "EndPoint"),
+                "EndPoint has a query (?...), which this method's QueryString "
+                "parameters would replace",
+                "declare the fixed values as QueryString parameters with a Default",
+            )
+
+    def check_header_parameter(
+        self, path: JsonPath, param: dict[str, Any]
+    ) -> Iterator[Diagnostic]:
+        target = param["TargetName"]
+        if not HEADER_NAME.fullmatch(target):
+            yield self.error(
+                (*path, "TargetName"),
+                f"HttpHeader {target!r} is not a valid HTTP header name",
+                "a header name has letters, digits and !#$%&'*+-.^_`|~ only",
+            )
+        if "Default" in param:
+            yield from self.check_header_value(
+                (*path, "Default"), param["Default"], "Default"
+            )
+        for k, value in enumerate(param.get("Values", ())):
+            yield from self.check_header_value((*path, "Values", k), value, "value")
+
+    def check_header_value(
+        self, path: JsonPath, value: Any, what: str
+    ) -> Iterator[Diagnostic]:
+        problem = _header_value_problem(value) if isinstance(value, str) else ""
+        if problem:
+            yield self.error(
+                path,
+                f"{what} {value!r} cannot be sent in an HTTP header: {problem}",
+                "a header value is visible ASCII text, with spaces only between words",
+            )
+
+
+def _header_value_problem(value: str) -> str:
+    """Why ``value`` cannot be a header value as it is, or the empty string.
+
+    httpx encodes header values given as text in ASCII; h11 refuses line breaks,
+    other control characters and whitespace around the value (RFC 9110 5.5).
+    """
+    for char in value:
+        if char in "\r\n":
+            return "it has a line break"
+        if not char.isascii():
+            return f"{char!r} is not ASCII"
+        if (char < " " and char != "\t") or char == "\x7f":
+            return f"it has the control character {char!r}"
+    if value != value.strip(" \t"):
+        return "it starts or ends with whitespace, which HTTP drops"
+    return ""
+
+
+def _value_problem(value: Any, data_type: str) -> str:
+    """Why a value of the right JSON type still cannot be a ``data_type`` value."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "write a finite number (JSON cannot carry infinity or NaN)"
+    if data_type == "Decimal" and isinstance(value, str):
+        try:
+            finite = Decimal(value).is_finite()
+        except InvalidOperation:
+            finite = False
+        if not finite:
+            return "write a finite number, such as '12.50'"
+    if data_type == "DateTime" and isinstance(value, str):
+        try:
+            datetime.fromisoformat(value)
+        except ValueError:
+            return "write an ISO 8601 date-time, such as '2024-05-01T12:00:00+00:00'"
+    if data_type == "Float" and isinstance(value, int) and not isinstance(value, bool):
+        try:
+            float(value)
+        except OverflowError:
+            return "the number is too large for a Float"
+    return ""
+
+
+def _auth_targets(auth: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """What the authentication puts in each request, keyed as parameters are
+    (header names in lower case), with who puts it there."""
+    auth_type = auth["AuthType"]
+    who = f"the {auth_type} authentication"
+    if auth_type == "ApiKey" and "QueryParameter" in auth:
+        return {("QueryString", auth["QueryParameter"]): who}
+    if auth_type == "ApiKey":
+        return {("HttpHeader", auth.get("Header", "Authorization").lower()): who}
+    if auth_type == "OAuth2" and auth.get("TokenPlacement") == "Query":
+        return {("QueryString", "access_token"): who}
+    if auth_type in ("Basic", "OAuth2") or (
+        auth_type == "OAuth1" and auth.get("SignatureLocation", "Header") == "Header"
+    ):
+        return {("HttpHeader", "authorization"): who}
+    if auth_type == "AuthFields":
+        return {
+            ("Body", field["Key"]): f"authentication field '{field['Name']}'"
+            for field in auth["Fields"]
+        }
+    return {}
+
+
+def _digits_last(words: list[str]) -> list[str]:
+    """Words that start with a digit moved from the front to the end, so that a
+    suggested name can start with a letter: ``2 Step Verify`` -> ``Step Verify 2``."""
+    lead = next((i for i, w in enumerate(words) if w[:1].isalpha()), len(words))
+    return words[lead:] + words[:lead]
+
+
+def _python_name_for(name: str, what: str) -> str:
+    """A PythonName to suggest for ``name``, which starts with a digit."""
+    words = _digits_last(name.split("_"))
+    if not words[0][:1].isalpha():
+        words = [what.split()[-1], *words]
+    return "_".join(words)
+
+
+def _module_name_for(name: str) -> str:
+    """A connector Name to suggest for ``name``, which starts with a digit."""
+    words = _digits_last(name.split())
+    return " ".join(words if words[0][:1].isalpha() else ["API", *words])
+
+
+def _shown(value: Any) -> str:
+    """A value as the spec writes it: ``'three'``, ``2.5``, ``true``."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and not math.isfinite(value):
+        return {"inf": ".inf", "-inf": "-.inf"}.get(str(value), ".nan")
+    return repr(value)
 
 
 def _may_be_missing(prop: dict[str, Any]) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -11,8 +10,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
-from .diagnostics import Diagnostic, SpecError, did_you_mean
+from .diagnostics import Diagnostic, SpecError, closest, describe
 from .load import JsonPath, LoadedSpec
+from .names import IDENTIFIER, snake_case
 from .semantics import semantic_errors
 
 __all__ = ["SCHEMA_PATH", "schema", "validate"]
@@ -38,9 +38,21 @@ RUN_TIME_VALUES = {
 
 # The two spellings Cyclr uses: OAuth2 says AuthoriseUrl, OAuth1 says AuthorizeUrl.
 SPELLINGS = {
-    ("OAuth2", "AuthorizeUrl"): "OAuth2 spells it AuthoriseUrl (with an s)",
-    ("OAuth1", "AuthoriseUrl"): "OAuth1 spells it AuthorizeUrl (with a z)",
+    ("OAuth2", "AuthorizeUrl"): ("AuthoriseUrl", "with an s"),
+    ("OAuth1", "AuthoriseUrl"): ("AuthorizeUrl", "with a z"),
 }
+
+URL_KEYS = frozenset(
+    {
+        "BaseUrl",
+        "RequestTokenUrl",
+        "AuthorizeUrl",
+        "AccessTokenUrl",
+        "AuthoriseUrl",
+        "RefreshUrl",
+        "CallbackUrl",
+    }
+)
 
 PATTERN_MESSAGES = {
     "BaseUrl": "must be an absolute http:// or https:// URL without spaces",
@@ -58,6 +70,21 @@ TYPE_WORDS = {
     "array": "a list",
     "object": "a mapping",
     "null": "null",
+}
+
+TYPE_HINTS = {
+    "string": "quote it to make it text",
+    "integer": "write a whole number, without quotes",
+    "number": "write a number, without quotes",
+    "boolean": "write true or false, without quotes",
+    "array": "write a list: one '- ' item a line, or [a, b]",
+    "object": "write a mapping: one 'Key: value' a line",
+}
+
+# A missing key's hint is the first sentence of its description, unless that says
+# too little to act on.
+ADD_HINTS = {
+    "Fields": "add Fields: a list of entries with Name, Key and Type",
 }
 
 
@@ -80,27 +107,53 @@ def validate(spec: LoadedSpec) -> None:
             [
                 spec.diagnostic(
                     (),
-                    f"the spec must be a mapping of keys, not {_describe(spec.data)}",
+                    f"the spec must be a mapping of keys, not {describe(spec.data)}",
                     "start from an example in specs/ (SpecVersion, Name, BaseUrl, "
                     "Authentication, Methods)",
                 )
             ]
         )
-    found: dict[tuple[int, int, str], Diagnostic] = {}
-    for error in _validator().iter_errors(spec.data):
-        for diagnostic in _from_schema_error(spec, error):
-            found.setdefault(
-                (diagnostic.line, diagnostic.column, diagnostic.message), diagnostic
-            )
-    if found:
-        raise SpecError(list(found.values()))
+    errors = _schema_errors(spec)
+    if errors:
+        raise SpecError(errors)
     errors = semantic_errors(spec)
     if errors:
         raise SpecError(errors)
 
 
+def _schema_errors(spec: LoadedSpec) -> list[Diagnostic]:
+    """Every schema error of ``spec`` as a located diagnostic, one per mistake."""
+    errors = list(_validator().iter_errors(spec.data))
+    misspelt = _misspellings(spec, errors)
+    found: dict[tuple[int, int, str], Diagnostic] = {}
+    for error in errors:
+        for diagnostic in _from_schema_error(spec, error, misspelt):
+            found.setdefault(
+                (diagnostic.line, diagnostic.column, diagnostic.message), diagnostic
+            )
+    return list(found.values())
+
+
+def _misspellings(
+    spec: LoadedSpec, errors: list[ValidationError]
+) -> set[tuple[JsonPath, str]]:
+    """``(mapping path, key)`` for each required key that is there, but misspelt.
+
+    ``Endpoint`` for ``EndPoint`` is one mistake: the unknown key's did-you-mean says
+    all there is to say, so the missing key is not reported as well."""
+    meant: set[tuple[JsonPath, str]] = set()
+    for error in errors:
+        if error.validator in ("additionalProperties", "unevaluatedProperties"):
+            path: JsonPath = tuple(error.absolute_path)
+            for key, allowed in _unknown_keys(error):
+                intended = _intended_key(spec, path, key, allowed)
+                if intended:
+                    meant.add((path, intended))
+    return meant
+
+
 def _from_schema_error(
-    spec: LoadedSpec, error: ValidationError
+    spec: LoadedSpec, error: ValidationError, misspelt: set[tuple[JsonPath, str]]
 ) -> Iterator[Diagnostic]:
     path: JsonPath = tuple(error.absolute_path)
     where = _where(path)
@@ -111,24 +164,26 @@ def _from_schema_error(
         present = error.instance if isinstance(error.instance, dict) else {}
         properties = _then_properties(subschema)
         for key in expected:
-            if key not in present:
+            if key not in present and (path, key) not in misspelt:
                 yield spec.diagnostic(
                     path,
                     f"{where} {_needs(spec, path)}'{key}'",
                     _add_hint(key, properties.get(key, {})),
                 )
     elif kind in ("additionalProperties", "unevaluatedProperties"):
-        instance = error.instance if isinstance(error.instance, dict) else {}
-        allowed = _allowed_keys(subschema, instance)
-        for key in sorted(k for k in instance if k not in allowed):
-            yield _unknown_key(spec, path, key, allowed)
+        for key, allowed in _unknown_keys(error):
+            diagnostic = _unknown_key(spec, path, key, allowed)
+            if diagnostic is not None:
+                yield diagnostic
     elif kind == "not" and path and path[-1] in RUN_TIME_VALUES:
         yield _run_time_value(spec, path)
     elif kind == "not":
+        # The only other `not` in the schema: ApiKey's Header and QueryParameter.
         yield spec.diagnostic(
-            path,
-            f"{where} gives both Header and QueryParameter",
-            "the key goes in one place: keep one of the two",
+            (*path, "QueryParameter"),
+            "ApiKey authentication gives both Header and QueryParameter",
+            "the key goes in one place: remove Header or QueryParameter",
+            key=True,
         )
     elif kind == "enum":
         yield _bad_choice(spec, path, error.instance, expected)
@@ -139,68 +194,81 @@ def _from_schema_error(
             f"write {path[-1]}: {error.validator_value}",
         )
     elif kind == "type":
-        words = (
-            " or ".join(TYPE_WORDS[t] for t in expected)
-            if isinstance(expected, list)
-            else TYPE_WORDS[expected]
-        )
-        yield spec.diagnostic(
-            path,
-            f"{where} must be {words}, not {_describe(error.instance)}",
-            "quote it to make it text" if expected == "string" else "",
-        )
+        yield _wrong_type(spec, path, error.instance, expected)
     elif kind == "pattern":
-        key = _last_key(path)
-        text = PATTERN_MESSAGES.get(key, f"does not match {error.validator_value}")
-        if key in (
-            "RequestTokenUrl",
-            "AuthorizeUrl",
-            "AccessTokenUrl",
-            "AuthoriseUrl",
-            "RefreshUrl",
-            "CallbackUrl",
-        ):
-            text = PATTERN_MESSAGES["BaseUrl"]
-        yield spec.diagnostic(path, f"{where} {text}, not {error.instance!r}")
+        yield _no_match(spec, path, error.instance)
     elif kind == "minItems":
         yield spec.diagnostic(path, f"{where} is empty", "list at least one entry")
     elif kind == "minLength":
         yield spec.diagnostic(path, f"{where} is empty", "give it a value")
     elif kind == "uniqueItems":
-        yield spec.diagnostic(path, f"{where} lists a value twice", "remove the repeat")
+        items = error.instance if isinstance(error.instance, list) else []
+        yield _repeated_item(spec, path, items)
     elif kind == "minimum":
         yield spec.diagnostic(
             path,
-            f"{where} must be at least {error.validator_value}, not {error.instance}",
+            f"{where} must be at least {expected}, not {error.instance}",
+            f"use {expected} or more",
         )
     else:  # pragma: no cover - every keyword the schema uses is handled above
-        yield spec.diagnostic(path, f"{where}: {error.message}")
+        yield spec.diagnostic(path, f"{where}: {error.message}", "see the schema")
+
+
+def _unknown_keys(error: ValidationError) -> Iterator[tuple[str, set[str]]]:
+    """The keys an unknown-key error is about, each with the keys allowed there."""
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    subschema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    allowed = _allowed_keys(subschema, instance)
+    for key in sorted(k for k in instance if k not in allowed):
+        yield key, allowed
 
 
 def _unknown_key(
     spec: LoadedSpec, path: JsonPath, key: str, allowed: set[str]
-) -> Diagnostic:
+) -> Diagnostic | None:
     auth_type = _auth_type(spec) if _last_key(path) == "Authentication" else None
+    intended = _intended_key(spec, path, key, allowed)
+    # Without a known AuthType no key but AuthType is allowed. The AuthType error says
+    # what to fix; only when AuthType is missing may a key misspell it.
+    unknown_auth = (
+        _last_key(path) == "Authentication" and auth_type not in _auth_types()
+    )
+    if unknown_auth and (intended != "AuthType" or auth_type is not None):
+        return None
     place = f"{auth_type} authentication" if auth_type else _where(path)
-    hint = SPELLINGS.get((auth_type or "", key), "")
-    choices = sorted(k for k in allowed if k not in RUN_TIME_VALUES)
-    hint = hint or did_you_mean(key, choices)
-    if not hint:
+    if (auth_type, key) in SPELLINGS:
+        spelling, how = SPELLINGS[(auth_type or "", key)]
+        hint = f"{auth_type} spells it {spelling} ({how})"
+    elif intended:
+        hint = f"did you mean '{intended}'?"
+    else:
+        choices = sorted(k for k in allowed if k not in RUN_TIME_VALUES)
         hint = (
             f"the keys allowed here are {', '.join(choices)}"
-            if choices
-            else "this authentication takes no other keys"
+            if len(choices) > 1
+            else "remove it: this authentication takes no other keys"
         )
     return spec.diagnostic(
         (*path, key), f"unknown key '{key}' in {place}", hint, key=True
     )
 
 
+def _intended_key(
+    spec: LoadedSpec, path: JsonPath, key: str, allowed: set[str]
+) -> str | None:
+    """The allowed key that ``key`` misspells, if one is close enough to say so."""
+    if _last_key(path) == "Authentication":
+        spelling = SPELLINGS.get((_auth_type(spec) or "", key))
+        if spelling:
+            return spelling[0]
+    return closest(key, (k for k in allowed if k not in RUN_TIME_VALUES))
+
+
 def _run_time_value(spec: LoadedSpec, path: JsonPath) -> Diagnostic:
     key = str(path[-1])
     argument, what = RUN_TIME_VALUES[key]
     if key == "Value":
-        hint = "the user supplies it when creating the client; remove Value"
+        hint = "remove it: the user supplies the value when creating the client"
     else:
         hint = (
             f"remove it: {what} is supplied at run time, as the client's "
@@ -214,11 +282,65 @@ def _bad_choice(
 ) -> Diagnostic:
     key = _last_key(path) or "value"
     names = [str(c) for c in choices]
-    hint = did_you_mean(str(value), names) if isinstance(value, str) else ""
+    match = closest(value, names) if isinstance(value, str) else None
     return spec.diagnostic(
         path,
         f"unknown {key} {value!r}",
-        hint or f"use one of {', '.join(names)}",
+        f"did you mean '{match}'?" if match else f"use one of {', '.join(names)}",
+    )
+
+
+def _wrong_type(
+    spec: LoadedSpec, path: JsonPath, value: Any, expected: str | list[str]
+) -> Diagnostic:
+    kinds = expected if isinstance(expected, list) else [expected]
+    words = " or ".join(TYPE_WORDS[kind] for kind in kinds)
+    if len(kinds) == 1:
+        hint = TYPE_HINTS.get(kinds[0], "")
+    else:
+        hint = f"write {', '.join(TYPE_WORDS[kind] for kind in kinds[:-1])}"
+        hint += f" or {TYPE_WORDS[kinds[-1]]}"
+    return spec.diagnostic(
+        path, f"{_where(path)} must be {words}, not {describe(value)}", hint
+    )
+
+
+def _no_match(spec: LoadedSpec, path: JsonPath, value: Any) -> Diagnostic:
+    """A value that breaks its pattern: what the key needs, and how to write it."""
+    key = "BaseUrl" if _last_key(path) in URL_KEYS else _last_key(path)
+    text = PATTERN_MESSAGES[key]
+    if key == "BaseUrl" and " " in value:
+        hint = "remove the spaces (write %20 for a space in a path)"
+    elif key == "BaseUrl" and "://" not in value:
+        hint = f"write the scheme too, as in 'https://{value}'"
+    elif key == "BaseUrl":
+        hint = "start it with https:// (or http://)"
+    elif key == "EndPoint":
+        hint = f"write '/{value}'"
+    elif key == "PythonName" and IDENTIFIER.match(snake_case(value)):
+        hint = f"write '{snake_case(value)}'"
+    elif key == "PythonName":
+        hint = "use lower-case letters, digits and _, not starting with a digit"
+    elif key == "Header":
+        hint = "use letters, digits and '-', as in 'X-Api-Key'"
+    else:
+        hint = "put {ApiKey} where the key goes, as in 'Bearer {ApiKey}'"
+    return spec.diagnostic(path, f"{_where(path)} {text}, not {value!r}", hint)
+
+
+def _repeated_item(spec: LoadedSpec, path: JsonPath, items: list[Any]) -> Diagnostic:
+    """Point at the second of two equal items (``1`` and ``true`` are not equal)."""
+    seen: list[Any] = []
+    for index, item in enumerate(items):
+        if any(type(item) is type(other) and item == other for other in seen):
+            return spec.diagnostic(
+                (*path, index),
+                f"{_where(path)} lists {item!r} twice",
+                "remove the repeat",
+            )
+        seen.append(item)
+    return spec.diagnostic(  # pragma: no cover - jsonschema found a repeat
+        path, f"{_where(path)} lists a value twice", "remove the repeat"
     )
 
 
@@ -227,7 +349,7 @@ def _needs(spec: LoadedSpec, path: JsonPath) -> str:
     if _last_key(path) == "Authentication":
         auth = spec.data.get("Authentication", {})
         grant = auth.get("OAuth2Type") if isinstance(auth, dict) else None
-        if isinstance(grant, str) and auth.get("AuthType") == "OAuth2":
+        if grant in _grant_types() and auth.get("AuthType") == "OAuth2":
             return f"(OAuth2 {grant}) is missing "
         auth_type = _auth_type(spec)
         if auth_type:
@@ -236,12 +358,14 @@ def _needs(spec: LoadedSpec, path: JsonPath) -> str:
 
 
 def _add_hint(key: str, subschema: Mapping[str, Any]) -> str:
+    if key in ADD_HINTS:
+        return ADD_HINTS[key]
     description = str(subschema.get("description", "")).split(". ")[0].rstrip(".")
     return f"add {key}: {description}" if description else f"add {key}"
 
 
 def _then_properties(subschema: Mapping[str, Any]) -> dict[str, Any]:
-    """Property schemas an error can name: the local ones, then any in the schema."""
+    """The property schemas an error can name: the local ones, then any other."""
     properties = subschema.get("properties", {})
     local = dict(properties) if isinstance(properties, dict) else {}
     return {**_all_properties(), **local}
@@ -284,6 +408,20 @@ def _allowed_keys(
     return allowed
 
 
+@cache
+def _auth_types() -> frozenset[str]:
+    values: list[str] = schema()["$defs"]["Authentication"]["properties"]["AuthType"][
+        "enum"
+    ]
+    return frozenset(values)
+
+
+@cache
+def _grant_types() -> frozenset[str]:
+    values: list[str] = _all_properties()["OAuth2Type"]["enum"]
+    return frozenset(values)
+
+
 def _auth_type(spec: LoadedSpec) -> str | None:
     auth = spec.data.get("Authentication") if isinstance(spec.data, dict) else None
     value = auth.get("AuthType") if isinstance(auth, dict) else None
@@ -305,19 +443,3 @@ def _where(path: JsonPath) -> str:
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if isinstance(value, str):
-        return f"the text {value!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return re.sub(r"^<class '(.*)'>$", r"\1", str(type(value)))

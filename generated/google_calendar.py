@@ -1106,18 +1106,19 @@ class GoogleCalendarClient:
             min_access_role,
             ("freeBusyReader", "owner", "reader", "writer"),
         )
-        response = self._http.request(
-            "GET",
-            "/users/me/calendarList",
-            params=_text_values(
-                {
-                    "maxResults": max_results,
-                    "pageToken": page_token,
-                    "minAccessRole": min_access_role,
-                }
-            ),
+        return _json_result(
+            self._http.request(
+                "GET",
+                "/users/me/calendarList",
+                params=_text_values(
+                    {
+                        "maxResults": max_results,
+                        "pageToken": page_token,
+                        "minAccessRole": min_access_role,
+                    }
+                ),
+            )
         )
-        return _json_result(response)
 
     def list_events(
         self,
@@ -1147,20 +1148,21 @@ class GoogleCalendarClient:
             GoogleCalendarError: The API answered with an error status.
         """
         _check_choice("order_by", order_by, ("startTime", "updated"))
-        response = self._http.request(
-            "GET",
-            "/calendars/" + _segment(calendar_id) + "/events",
-            params=_text_values(
-                {
-                    "timeMin": time_min,
-                    "timeMax": time_max,
-                    "singleEvents": single_events,
-                    "orderBy": order_by,
-                    "maxResults": max_results,
-                }
-            ),
+        return _json_result(
+            self._http.request(
+                "GET",
+                "/calendars/" + _segment(calendar_id) + "/events",
+                params=_text_values(
+                    {
+                        "timeMin": time_min,
+                        "timeMax": time_max,
+                        "singleEvents": single_events,
+                        "orderBy": order_by,
+                        "maxResults": max_results,
+                    }
+                ),
+            )
         )
-        return _json_result(response)
 
     def quick_add_event(
         self,
@@ -1184,17 +1186,18 @@ class GoogleCalendarClient:
             GoogleCalendarError: The API answered with an error status.
         """
         _check_choice("send_updates", send_updates, ("all", "externalOnly", "none"))
-        response = self._http.request(
-            "POST",
-            "/calendars/" + _segment(calendar_id) + "/events/quickAdd",
-            params=_text_values(
-                {
-                    "text": text,
-                    "sendUpdates": send_updates,
-                }
-            ),
+        return _json_result(
+            self._http.request(
+                "POST",
+                "/calendars/" + _segment(calendar_id) + "/events/quickAdd",
+                params=_text_values(
+                    {
+                        "text": text,
+                        "sendUpdates": send_updates,
+                    }
+                ),
+            )
         )
-        return _json_result(response)
 
     def delete_event(
         self,
@@ -1218,18 +1221,19 @@ class GoogleCalendarClient:
             GoogleCalendarError: The API answered with an error status.
         """
         _require("event_id", event_id)
-        response = self._http.request(
-            "DELETE",
-            "/calendars/" + _segment(calendar_id) + "/events/" + _segment(event_id),
-            headers={
-                **_text_values(
-                    {
-                        "If-Match": if_match,
-                    }
-                ),
-            },
+        return _json_result(
+            self._http.request(
+                "DELETE",
+                "/calendars/" + _segment(calendar_id) + "/events/" + _segment(event_id),
+                headers={
+                    **_text_values(
+                        {
+                            "If-Match": if_match,
+                        }
+                    ),
+                },
+            )
         )
-        return _json_result(response)
 
 
 class AsyncGoogleCalendarClient:
@@ -1438,18 +1442,19 @@ class AsyncGoogleCalendarClient:
             min_access_role,
             ("freeBusyReader", "owner", "reader", "writer"),
         )
-        response = await self._http.request(
-            "GET",
-            "/users/me/calendarList",
-            params=_text_values(
-                {
-                    "maxResults": max_results,
-                    "pageToken": page_token,
-                    "minAccessRole": min_access_role,
-                }
-            ),
+        return _json_result(
+            await self._http.request(
+                "GET",
+                "/users/me/calendarList",
+                params=_text_values(
+                    {
+                        "maxResults": max_results,
+                        "pageToken": page_token,
+                        "minAccessRole": min_access_role,
+                    }
+                ),
+            )
         )
-        return _json_result(response)
 
     async def list_events(
         self,
@@ -1479,20 +1484,21 @@ class AsyncGoogleCalendarClient:
             GoogleCalendarError: The API answered with an error status.
         """
         _check_choice("order_by", order_by, ("startTime", "updated"))
-        response = await self._http.request(
-            "GET",
-            "/calendars/" + _segment(calendar_id) + "/events",
-            params=_text_values(
-                {
-                    "timeMin": time_min,
-                    "timeMax": time_max,
-                    "singleEvents": single_events,
-                    "orderBy": order_by,
-                    "maxResults": max_results,
-                }
-            ),
+        return _json_result(
+            await self._http.request(
+                "GET",
+                "/calendars/" + _segment(calendar_id) + "/events",
+                params=_text_values(
+                    {
+                        "timeMin": time_min,
+                        "timeMax": time_max,
+                        "singleEvents": single_events,
+                        "orderBy": order_by,
+                        "maxResults": max_results,
+                    }
+                ),
+            )
         )
-        return _json_result(response)
 
     async def quick_add_event(
         self,
@@ -1516,17 +1522,18 @@ class AsyncGoogleCalendarClient:
             GoogleCalendarError: The API answered with an error status.
         """
         _check_choice("send_updates", send_updates, ("all", "externalOnly", "none"))
-        response = await self._http.request(
-            "POST",
-            "/calendars/" + _segment(calendar_id) + "/events/quickAdd",
-            params=_text_values(
-                {
-                    "text": text,
-                    "sendUpdates": send_updates,
-                }
-            ),
+        return _json_result(
+            await self._http.request(
+                "POST",
+                "/calendars/" + _segment(calendar_id) + "/events/quickAdd",
+                params=_text_values(
+                    {
+                        "text": text,
+                        "sendUpdates": send_updates,
+                    }
+                ),
+            )
         )
-        return _json_result(response)
 
     async def delete_event(
         self,
@@ -1550,15 +1557,16 @@ class AsyncGoogleCalendarClient:
             GoogleCalendarError: The API answered with an error status.
         """
         _require("event_id", event_id)
-        response = await self._http.request(
-            "DELETE",
-            "/calendars/" + _segment(calendar_id) + "/events/" + _segment(event_id),
-            headers={
-                **_text_values(
-                    {
-                        "If-Match": if_match,
-                    }
-                ),
-            },
+        return _json_result(
+            await self._http.request(
+                "DELETE",
+                "/calendars/" + _segment(calendar_id) + "/events/" + _segment(event_id),
+                headers={
+                    **_text_values(
+                        {
+                            "If-Match": if_match,
+                        }
+                    ),
+                },
+            )
         )
-        return _json_result(response)

@@ -865,16 +865,17 @@ class SalesforceClient:
         Raises:
             SalesforceError: The API answered with an error status.
         """
-        response = self._http.request(
-            "GET",
-            "/query",
-            params=_text_values(
-                {
-                    "q": soql,
-                }
-            ),
+        return _json_result(
+            self._http.request(
+                "GET",
+                "/query",
+                params=_text_values(
+                    {
+                        "q": soql,
+                    }
+                ),
+            )
         )
-        return _json_result(response)
 
     def get_record(
         self,
@@ -899,16 +900,17 @@ class SalesforceClient:
         """
         _require("s_object", s_object)
         _require("record_id", record_id)
-        response = self._http.request(
-            "GET",
-            "/sobjects/" + _segment(s_object) + "/" + _segment(record_id),
-            params=_text_values(
-                {
-                    "fields": fields,
-                }
-            ),
+        return _json_result(
+            self._http.request(
+                "GET",
+                "/sobjects/" + _segment(s_object) + "/" + _segment(record_id),
+                params=_text_values(
+                    {
+                        "fields": fields,
+                    }
+                ),
+            )
         )
-        return _json_result(response)
 
     def create_account(
         self,
@@ -933,25 +935,26 @@ class SalesforceClient:
         Raises:
             SalesforceError: The API answered with an error status.
         """
-        response = self._http.request(
-            "POST",
-            "/sobjects/Account",
-            headers={
-                **_text_values(
+        return _json_result(
+            self._http.request(
+                "POST",
+                "/sobjects/Account",
+                headers={
+                    **_text_values(
+                        {
+                            "Sforce-Auto-Assign": sforce_auto_assign,
+                        }
+                    ),
+                },
+                json=_json_values(
                     {
-                        "Sforce-Auto-Assign": sforce_auto_assign,
+                        "Name": name,
+                        "Phone": phone,
+                        "Website": website,
                     }
                 ),
-            },
-            json=_json_values(
-                {
-                    "Name": name,
-                    "Phone": phone,
-                    "Website": website,
-                }
-            ),
+            )
         )
-        return _json_result(response)
 
     def limits(self) -> Any:
         """Limits.
@@ -963,11 +966,12 @@ class SalesforceClient:
         Raises:
             SalesforceError: The API answered with an error status.
         """
-        response = self._http.request(
-            "GET",
-            "/limits",
+        return _json_result(
+            self._http.request(
+                "GET",
+                "/limits",
+            )
         )
-        return _json_result(response)
 
 
 class AsyncSalesforceClient:
@@ -1136,16 +1140,17 @@ class AsyncSalesforceClient:
         Raises:
             SalesforceError: The API answered with an error status.
         """
-        response = await self._http.request(
-            "GET",
-            "/query",
-            params=_text_values(
-                {
-                    "q": soql,
-                }
-            ),
+        return _json_result(
+            await self._http.request(
+                "GET",
+                "/query",
+                params=_text_values(
+                    {
+                        "q": soql,
+                    }
+                ),
+            )
         )
-        return _json_result(response)
 
     async def get_record(
         self,
@@ -1170,16 +1175,17 @@ class AsyncSalesforceClient:
         """
         _require("s_object", s_object)
         _require("record_id", record_id)
-        response = await self._http.request(
-            "GET",
-            "/sobjects/" + _segment(s_object) + "/" + _segment(record_id),
-            params=_text_values(
-                {
-                    "fields": fields,
-                }
-            ),
+        return _json_result(
+            await self._http.request(
+                "GET",
+                "/sobjects/" + _segment(s_object) + "/" + _segment(record_id),
+                params=_text_values(
+                    {
+                        "fields": fields,
+                    }
+                ),
+            )
         )
-        return _json_result(response)
 
     async def create_account(
         self,
@@ -1204,25 +1210,26 @@ class AsyncSalesforceClient:
         Raises:
             SalesforceError: The API answered with an error status.
         """
-        response = await self._http.request(
-            "POST",
-            "/sobjects/Account",
-            headers={
-                **_text_values(
+        return _json_result(
+            await self._http.request(
+                "POST",
+                "/sobjects/Account",
+                headers={
+                    **_text_values(
+                        {
+                            "Sforce-Auto-Assign": sforce_auto_assign,
+                        }
+                    ),
+                },
+                json=_json_values(
                     {
-                        "Sforce-Auto-Assign": sforce_auto_assign,
+                        "Name": name,
+                        "Phone": phone,
+                        "Website": website,
                     }
                 ),
-            },
-            json=_json_values(
-                {
-                    "Name": name,
-                    "Phone": phone,
-                    "Website": website,
-                }
-            ),
+            )
         )
-        return _json_result(response)
 
     async def limits(self) -> Any:
         """Limits.
@@ -1234,8 +1241,9 @@ class AsyncSalesforceClient:
         Raises:
             SalesforceError: The API answered with an error status.
         """
-        response = await self._http.request(
-            "GET",
-            "/limits",
+        return _json_result(
+            await self._http.request(
+                "GET",
+                "/limits",
+            )
         )
-        return _json_result(response)

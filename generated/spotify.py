@@ -743,11 +743,12 @@ class SpotifyClient:
             SpotifyError: The API answered with an error status.
         """
         _require("id", id)
-        response = self._http.request(
-            "GET",
-            "/artists/" + _segment(id),
+        return _json_result(
+            self._http.request(
+                "GET",
+                "/artists/" + _segment(id),
+            )
         )
-        return _json_result(response)
 
     def get_several_albums(
         self,
@@ -768,17 +769,18 @@ class SpotifyClient:
         Raises:
             SpotifyError: The API answered with an error status.
         """
-        response = self._http.request(
-            "GET",
-            "/albums",
-            params=_text_values(
-                {
-                    "ids": ids,
-                    "market": market,
-                }
-            ),
+        return _json_result(
+            self._http.request(
+                "GET",
+                "/albums",
+                params=_text_values(
+                    {
+                        "ids": ids,
+                        "market": market,
+                    }
+                ),
+            )
         )
-        return _json_result(response)
 
     def search(
         self,
@@ -812,20 +814,21 @@ class SpotifyClient:
             item_type,
             ("album", "artist", "playlist", "track", "show", "episode", "audiobook"),
         )
-        response = self._http.request(
-            "GET",
-            "/search",
-            params=_text_values(
-                {
-                    "q": query,
-                    "type": item_type,
-                    "market": market,
-                    "limit": limit,
-                    "offset": offset,
-                }
-            ),
+        return _json_result(
+            self._http.request(
+                "GET",
+                "/search",
+                params=_text_values(
+                    {
+                        "q": query,
+                        "type": item_type,
+                        "market": market,
+                        "limit": limit,
+                        "offset": offset,
+                    }
+                ),
+            )
         )
-        return _json_result(response)
 
     def get_new_releases(
         self,
@@ -848,24 +851,25 @@ class SpotifyClient:
         Raises:
             SpotifyError: The API answered with an error status.
         """
-        response = self._http.request(
-            "GET",
-            "/browse/new-releases",
-            params=_text_values(
-                {
-                    "limit": limit,
-                    "offset": offset,
-                }
-            ),
-            headers={
-                **_text_values(
+        return _json_result(
+            self._http.request(
+                "GET",
+                "/browse/new-releases",
+                params=_text_values(
                     {
-                        "Accept-Language": accept_language,
+                        "limit": limit,
+                        "offset": offset,
                     }
                 ),
-            },
+                headers={
+                    **_text_values(
+                        {
+                            "Accept-Language": accept_language,
+                        }
+                    ),
+                },
+            )
         )
-        return _json_result(response)
 
 
 class AsyncSpotifyClient:
@@ -997,11 +1001,12 @@ class AsyncSpotifyClient:
             SpotifyError: The API answered with an error status.
         """
         _require("id", id)
-        response = await self._http.request(
-            "GET",
-            "/artists/" + _segment(id),
+        return _json_result(
+            await self._http.request(
+                "GET",
+                "/artists/" + _segment(id),
+            )
         )
-        return _json_result(response)
 
     async def get_several_albums(
         self,
@@ -1022,17 +1027,18 @@ class AsyncSpotifyClient:
         Raises:
             SpotifyError: The API answered with an error status.
         """
-        response = await self._http.request(
-            "GET",
-            "/albums",
-            params=_text_values(
-                {
-                    "ids": ids,
-                    "market": market,
-                }
-            ),
+        return _json_result(
+            await self._http.request(
+                "GET",
+                "/albums",
+                params=_text_values(
+                    {
+                        "ids": ids,
+                        "market": market,
+                    }
+                ),
+            )
         )
-        return _json_result(response)
 
     async def search(
         self,
@@ -1066,20 +1072,21 @@ class AsyncSpotifyClient:
             item_type,
             ("album", "artist", "playlist", "track", "show", "episode", "audiobook"),
         )
-        response = await self._http.request(
-            "GET",
-            "/search",
-            params=_text_values(
-                {
-                    "q": query,
-                    "type": item_type,
-                    "market": market,
-                    "limit": limit,
-                    "offset": offset,
-                }
-            ),
+        return _json_result(
+            await self._http.request(
+                "GET",
+                "/search",
+                params=_text_values(
+                    {
+                        "q": query,
+                        "type": item_type,
+                        "market": market,
+                        "limit": limit,
+                        "offset": offset,
+                    }
+                ),
+            )
         )
-        return _json_result(response)
 
     async def get_new_releases(
         self,
@@ -1102,21 +1109,22 @@ class AsyncSpotifyClient:
         Raises:
             SpotifyError: The API answered with an error status.
         """
-        response = await self._http.request(
-            "GET",
-            "/browse/new-releases",
-            params=_text_values(
-                {
-                    "limit": limit,
-                    "offset": offset,
-                }
-            ),
-            headers={
-                **_text_values(
+        return _json_result(
+            await self._http.request(
+                "GET",
+                "/browse/new-releases",
+                params=_text_values(
                     {
-                        "Accept-Language": accept_language,
+                        "limit": limit,
+                        "offset": offset,
                     }
                 ),
-            },
+                headers={
+                    **_text_values(
+                        {
+                            "Accept-Language": accept_language,
+                        }
+                    ),
+                },
+            )
         )
-        return _json_result(response)

@@ -21,6 +21,7 @@ from tests.support import compile_text
 
 __all__ = [
     "CALENDAR",
+    "OAUTH2_EXAMPLES",
     "ODD",
     "PASSWORD",
     "PUBLIC",
@@ -33,6 +34,9 @@ __all__ = [
 ]
 
 PASSWORD = USERS["alice"]
+
+# The example specs with OAuth 2, each tested against the OAuth 2 test server.
+OAUTH2_EXAMPLES = ("google_calendar", "salesforce", "spotify")
 
 # One registration per example spec, as the API's app registration would be.
 CALENDAR = RegisteredClient(

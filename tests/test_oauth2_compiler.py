@@ -12,9 +12,8 @@ import pytest
 
 from compiler import SpecError, compile_spec
 from compiler.pipeline import generate
+from tests.oauth2_fixtures import OAUTH2_EXAMPLES
 from tests.support import GENERATED, ROOT, SPECS
-
-OAUTH2_EXAMPLES = ("google_calendar", "spotify", "salesforce")
 
 
 def spec(auth: str, *, extra: str = "", methods: str = "") -> str:

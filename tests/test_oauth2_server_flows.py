@@ -16,6 +16,7 @@ import stat
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -584,6 +585,122 @@ def test_default_lifetime_when_the_server_sends_none(
     client.limits()
     assert client.token["expires_in"] == 7200  # the spec's DefaultExpiresIn
     assert before + 7200 <= client.token["expires_at"] <= int(time.time()) + 7200
+
+
+# -- every method of the examples -------------------------------------------------
+
+
+def call_every_method(calendar: Any, spotify: Any, salesforce: Any) -> list[Any]:
+    """Each method of the three OAuth 2 examples, with the optional arguments too."""
+    return [
+        calendar.list_calendars(max_results=2, page_token="p", min_access_role="owner"),
+        calendar.list_events(
+            calendar_id="work@x",
+            time_min=datetime(2024, 5, 1, tzinfo=UTC),
+            order_by="startTime",
+            max_results=3,
+        ),
+        calendar.quick_add_event(text="Lunch 1pm", send_updates="none"),
+        calendar.delete_event(event_id="e1", if_match='"etag"'),
+        spotify.get_artist(id="a1"),
+        spotify.get_several_albums(ids="x,y", market="NL"),
+        spotify.search(query="q", item_type="track", limit=5),
+        spotify.get_new_releases(accept_language="es_MX"),
+        salesforce.query(soql="SELECT Id FROM Account"),
+        salesforce.get_record(s_object="Account", record_id="001"),
+        salesforce.create_account(name="Acme", website="https://acme.example"),
+        salesforce.limits(),
+    ]
+
+
+EXPECTED_CALLS = [
+    (
+        "GET",
+        "users/me/calendarList",
+        {"maxResults": "2", "pageToken": "p", "minAccessRole": "owner"},
+        None,
+    ),
+    (
+        "GET",
+        "calendars/work@x/events",
+        {
+            "timeMin": "2024-05-01T00:00:00+00:00",
+            "singleEvents": "true",
+            "orderBy": "startTime",
+            "maxResults": "3",
+        },
+        None,
+    ),
+    (
+        "POST",
+        "calendars/primary/events/quickAdd",
+        {"text": "Lunch 1pm", "sendUpdates": "none"},
+        None,
+    ),
+    ("DELETE", "calendars/primary/events/e1", {}, None),
+    ("GET", "artists/a1", {}, None),
+    ("GET", "albums", {"ids": "x,y", "market": "NL"}, None),
+    ("GET", "search", {"q": "q", "type": "track", "limit": "5", "offset": "0"}, None),
+    ("GET", "browse/new-releases", {"limit": "20", "offset": "0"}, None),
+    ("GET", "query", {"q": "SELECT Id FROM Account"}, None),
+    ("GET", "sobjects/Account/001", {}, None),
+    (
+        "POST",
+        "sobjects/Account",
+        {},
+        {"Name": "Acme", "Website": "https://acme.example"},
+    ),
+    ("GET", "limits", {}, None),
+]
+
+
+def test_every_method_of_the_examples(
+    calendar: ModuleType,
+    spotify: ModuleType,
+    salesforce: ModuleType,
+    oauth2_server: OAuth2TestServer,
+) -> None:
+    calendar_api = calendar_client(calendar, oauth2_server)
+    authorise(calendar_api)
+    answers = call_every_method(
+        calendar_api,
+        spotify_client(spotify, oauth2_server),
+        salesforce_client(salesforce, oauth2_server),
+    )
+    seen = [(a["method"], a["path"], a["query"], a["body"]) for a in answers]
+    assert seen == EXPECTED_CALLS
+    assert oauth2_server.token_requests == {
+        "authorization_code": 1,
+        "client_credentials": 1,
+        "password": 1,
+    }
+
+    async def main() -> list[Any]:
+        async with (
+            calendar_client(
+                calendar,
+                oauth2_server,
+                asynchronous=True,
+                token_store=calendar.MemoryTokenStore(calendar_api.token),
+            ) as a,
+            spotify_client(spotify, oauth2_server, asynchronous=True) as b,
+            salesforce.AsyncSalesforceClient(
+                client_id=SALESFORCE.client_id,
+                client_secret=SALESFORCE.client_secret,
+                username="alice",
+                password=PASSWORD,
+                my_domain="acme",
+                token_endpoint=oauth2_server.token_url(),
+                base_url=oauth2_server.api_url(),
+            ) as c,
+        ):
+            # The same calls on the async clients give coroutines, awaited together.
+            return list(await asyncio.gather(*call_every_method(a, b, c)))
+
+    answers = asyncio.run(main())
+    assert [(a["method"], a["path"], a["query"], a["body"]) for a in answers] == (
+        EXPECTED_CALLS
+    )
 
 
 # -- single flight --------------------------------------------------------------------
