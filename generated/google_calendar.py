@@ -516,7 +516,7 @@ class OAuth2Auth(httpx.Auth):
         if adopted is not current and adopted is not None:
             if adopted.refresh_at > time.time():
                 return adopted  # renewed by another client sharing the store
-            current = adopted
+            current = adopted  # its refresh token may be the newer one
         refresh_token = None if current is None else current.refresh_token
         if refresh_token is not None and current is not None:
             started = time.time()

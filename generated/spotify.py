@@ -414,10 +414,12 @@ class OAuth2Auth(httpx.Auth):
         ):
             return current  # renewed while this caller waited for the lock
         adopted = self._from_store(current)
-        if adopted is not current and adopted is not None:
-            if adopted.refresh_at > time.time():
-                return adopted  # renewed by another client sharing the store
-            current = adopted
+        if (
+            adopted is not current
+            and adopted is not None
+            and adopted.refresh_at > time.time()
+        ):
+            return adopted  # renewed by another client sharing the store
         started = time.time()
         response = yield self._token_request(
             self._token_endpoint,
