@@ -28,6 +28,7 @@ __all__ = [
     "Identifier",
     "Method",
     "NoAuth",
+    "OAuth2Auth",
     "Parameter",
     "PathPart",
     "Property",
@@ -48,7 +49,14 @@ PYTHON_TYPES: dict[str, str] = {
 # Generation arrives issue by issue; until then the compiler says so plainly.
 NOT_GENERATED_YET = {
     "OAuth1": "OAuth 1.0a clients are not generated yet",
-    "OAuth2": "OAuth 2 clients are not generated yet",
+}
+
+
+OAUTH2_CREDENTIALS = {
+    "client_id": "The OAuth 2 client id.",
+    "client_secret": "The OAuth 2 client secret.",
+    "username": "The resource owner's username.",
+    "password": "The resource owner's password.",
 }
 
 
@@ -190,7 +198,68 @@ class AuthFieldsAuth:
     kind: Literal["AuthFields"] = "AuthFields"
 
 
-Auth = NoAuth | ApiKeyAuth | BasicAuth | AuthFieldsAuth
+@dataclass(frozen=True)
+class OAuth2Auth:
+    """AuthType OAuth2: the grant, its endpoints, and how tokens are read and sent.
+
+    Endpoint URLs come with their parts, as the base URL does, for merge fields.
+    """
+
+    grant: Literal["AuthorisationCode", "ClientCredentials", "PasswordCredentials"]
+    authorise_url: str | None
+    authorise_url_parts: tuple[PathPart, ...]
+    token_url: str
+    token_url_parts: tuple[PathPart, ...]
+    refresh_url: str | None
+    refresh_url_parts: tuple[PathPart, ...]
+    scopes: tuple[str, ...]
+    scope_separator: str
+    authorise_parameters: tuple[tuple[str, str], ...]
+    token_parameters: tuple[tuple[str, str], ...]
+    client_authentication: Literal["Basic", "Body", "None"]
+    pkce: Literal["Required", "Optional", "Off"]
+    pkce_method: Literal["S256", "Plain"]
+    token_placement: Literal["Header", "Query"]
+    access_token_field: str
+    refresh_token_field: str
+    expires_in_field: str
+    refresh_expires_in_field: str
+    default_expires_in: int | None
+    min_refresh_token_lifetime: int
+    kind: Literal["OAuth2"] = "OAuth2"
+
+    @property
+    def grant_type(self) -> str:
+        """The RFC 6749 grant_type of the first token request."""
+        return {
+            "AuthorisationCode": "authorization_code",
+            "ClientCredentials": "client_credentials",
+            "PasswordCredentials": "password",
+        }[self.grant]
+
+    @property
+    def refreshes(self) -> bool:
+        """True when refresh tokens are kept and used (not for client credentials,
+        which RFC 6749 4.4.3 gives none: a new token is simply fetched)."""
+        return self.grant != "ClientCredentials"
+
+    @property
+    def exports(self) -> tuple[str, ...]:
+        names = [
+            "FileTokenStore",
+            "MemoryTokenStore",
+            "OAuth2Error",
+            "Token",
+            "TokenStore",
+        ]
+        if self.grant != "ClientCredentials":
+            names.append("ReauthorizationRequired")
+        if self.grant == "AuthorisationCode":
+            names += ["AuthorizationRequest", "StateMismatchError"]
+        return tuple(names)
+
+
+Auth = NoAuth | ApiKeyAuth | BasicAuth | AuthFieldsAuth | OAuth2Auth
 
 
 @dataclass(frozen=True)
@@ -224,6 +293,8 @@ class Connector:
         names = ["BASE_URL", self.class_name, self.async_class_name, self.error_name]
         if self.auth.kind != "None":
             names.append(self.auth_class_name)
+        if isinstance(self.auth, OAuth2Auth):
+            names += self.auth.exports
         return tuple(
             sorted((str(n) for n in names), key=lambda n: (not n.isupper(), n))
         )
@@ -240,6 +311,7 @@ class Connector:
             "ApiKey": "ApiKeyAuth",
             "Basic": "BasicAuth",
             "AuthFields": "AuthFieldsAuth",
+            "OAuth2": "OAuth2Auth",
         }
         return Identifier(names.get(self.auth.kind, "NoAuth"))
 
@@ -293,7 +365,7 @@ def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:
     by_name = {p.name: p for p in properties}
     default_format = data.get("RequestFormat", "Json")
     methods = tuple(_method(m, by_name, default_format) for m in data["Methods"])
-    auth = _auth(auth_data)
+    auth = _auth(auth_data, by_name)
     credentials = _credentials(auth_data, auth, module)
     used_types = {p.data_type for m in methods for p in m.parameters}
     used_types |= {p.data_type for p in properties}
@@ -421,8 +493,10 @@ def _split_template(
     return tuple(parts)
 
 
-def _auth(data: dict[str, Any]) -> Auth:
+def _auth(data: dict[str, Any], properties: dict[str, Property]) -> Auth:
     auth_type = data["AuthType"]
+    if auth_type == "OAuth2":
+        return _oauth2(data, properties)
     if auth_type == "ApiKey":
         query = data.get("QueryParameter")
         return ApiKeyAuth(
@@ -448,6 +522,39 @@ def _auth(data: dict[str, Any]) -> Auth:
     return NoAuth()
 
 
+def _oauth2(data: dict[str, Any], properties: dict[str, Property]) -> OAuth2Auth:
+    def parts(key: str) -> tuple[PathPart, ...]:
+        return _split_template(data[key], properties, {}) if key in data else ()
+
+    response: dict[str, Any] = data.get("TokenResponse", {})
+    return OAuth2Auth(
+        grant=data["OAuth2Type"],
+        authorise_url=data.get("AuthoriseUrl"),
+        authorise_url_parts=parts("AuthoriseUrl"),
+        token_url=data["AccessTokenUrl"],
+        token_url_parts=parts("AccessTokenUrl"),
+        refresh_url=data.get("RefreshUrl"),
+        refresh_url_parts=parts("RefreshUrl"),
+        scopes=tuple(data.get("Scopes", ())),
+        scope_separator=data.get("ScopeSeparator", " "),
+        authorise_parameters=tuple(sorted(data.get("AuthoriseParameters", {}).items())),
+        token_parameters=tuple(sorted(data.get("TokenParameters", {}).items())),
+        client_authentication=data.get("ClientAuthentication", "Basic"),
+        # YAML 1.1 reads an unquoted `Pkce: Off` as false; the schema allows both.
+        pkce="Off" if data.get("Pkce") is False else data.get("Pkce", "Required"),
+        pkce_method=data.get("PkceMethod", "S256"),
+        token_placement=data.get("TokenPlacement", "Header"),
+        access_token_field=response.get("AccessToken", "access_token"),
+        refresh_token_field=response.get("RefreshToken", "refresh_token"),
+        expires_in_field=response.get("ExpiresIn", "expires_in"),
+        refresh_expires_in_field=response.get(
+            "RefreshTokenExpiresIn", "refresh_token_expires_in"
+        ),
+        default_expires_in=response.get("DefaultExpiresIn"),
+        min_refresh_token_lifetime=data.get("MinRefreshTokenLifetime", 43200),
+    )
+
+
 def _credentials(
     data: dict[str, Any], auth: Auth, module: str
 ) -> tuple[Credential, ...]:
@@ -467,6 +574,8 @@ def _credentials(
         "username": "The username for HTTP Basic authentication.",
         "password": "The password for HTTP Basic authentication.",
     }
+    if isinstance(auth, OAuth2Auth):
+        descriptions = OAUTH2_CREDENTIALS
     return tuple(
         Credential(
             python_name=Identifier(name),

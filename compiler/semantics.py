@@ -14,6 +14,7 @@ from urllib.parse import SplitResult, urlsplit
 from .diagnostics import Diagnostic, closest, did_you_mean
 from .load import JsonPath, LoadedSpec
 from .names import is_identifier, shadowed_module, snake_case
+from .oauth2 import oauth2_errors
 
 __all__ = [
     "BODYLESS_METHODS",
@@ -102,6 +103,8 @@ def credential_names(auth: dict[str, Any]) -> list[tuple[str, JsonPath]]:
             ("client_id", ("Authentication", "AuthType")),
             ("client_secret", ("Authentication", "AuthType")),
         ]
+        if auth.get("ClientAuthentication") == "None":
+            names.pop()  # a public client has no secret
         if auth.get("OAuth2Type") == "PasswordCredentials":
             names += [
                 ("username", ("Authentication", "AuthType")),
@@ -183,6 +186,7 @@ class _Checker:
         yield from self.check_property_names(properties)
         yield from self.check_auth_fields()
         yield from self.check_wire_text()
+        yield from oauth2_errors(self.spec)
 
     # -- the connector ------------------------------------------------------------
 

@@ -14,6 +14,10 @@ from typing import Any
 
 import pytest
 
+from tests.oauth2_fixtures import compile_spec_text, oauth2_server
+
+__all__ = ["compile_spec_text", "oauth2_server"]
+
 _LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
 

@@ -1,0 +1,236 @@
+"""OAuth 2 checks that the JSON Schema cannot make (part of stage 2, validation).
+
+Kept apart from ``semantics`` because they only concern ``AuthType: OAuth2``: where
+tokens and secrets travel (https only, except loopback), which keys apply to which
+grant, and which names the generated OAuth 2 client reserves for itself.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from .diagnostics import Diagnostic, did_you_mean
+from .load import JsonPath, LoadedSpec
+from .names import snake_case
+
+__all__ = [
+    "AUTHORISE_ONLY_KEYS",
+    "OAUTH2_ARGUMENTS",
+    "OAUTH2_METHODS",
+    "is_loopback",
+    "oauth2_errors",
+]
+
+# As in ``semantics`` (which imports this module, so it cannot be imported from there).
+MERGE_FIELD = re.compile(r"\{\{(.*?)\}\}")
+
+# Keys that only mean something for the redirect (AuthorisationCode) grant.
+AUTHORISE_ONLY_KEYS = ("AuthoriseUrl", "AuthoriseParameters", "Pkce", "PkceMethod")
+
+# Parameters the generated client sets itself; a spec may not set them again.
+RESERVED_AUTHORISE_PARAMETERS = frozenset(
+    {
+        "response_type",
+        "client_id",
+        "redirect_uri",
+        "scope",
+        "state",
+        "code_challenge",
+        "code_challenge_method",
+    }
+)
+RESERVED_TOKEN_PARAMETERS = frozenset(
+    {
+        "grant_type",
+        "client_id",
+        "client_secret",
+        "code",
+        "code_verifier",
+        "redirect_uri",
+        "refresh_token",
+        "username",
+        "password",
+        "scope",
+    }
+)
+
+# Constructor arguments and methods the generated OAuth 2 client adds.
+OAUTH2_ARGUMENTS = frozenset(
+    {
+        "token_store",
+        "on_token",
+        "scopes",
+        "leeway",
+        "pkce",
+        "authorization_endpoint",
+        "token_endpoint",
+        "refresh_endpoint",
+    }
+)
+OAUTH2_METHODS = frozenset({"authorization_url", "fetch_token", "token"})
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1)."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def oauth2_errors(spec: LoadedSpec) -> Iterator[Diagnostic]:
+    """Every OAuth 2 problem of a schema-valid spec (nothing for other AuthTypes)."""
+    data: dict[str, Any] = spec.data
+    auth: dict[str, Any] = data["Authentication"]
+    if auth["AuthType"] != "OAuth2":
+        return
+    grant: str = auth["OAuth2Type"]
+    properties = {p["Name"]: p for p in data.get("Properties", [])}
+    for key in ("AuthoriseUrl", "AccessTokenUrl", "RefreshUrl"):
+        if key in auth:
+            yield from _check_url(spec, key, auth[key], properties)
+    if grant != "AuthorisationCode":
+        for key in AUTHORISE_ONLY_KEYS:
+            if key in auth:
+                yield spec.diagnostic(
+                    ("Authentication", key),
+                    f"{key} applies only to OAuth2Type AuthorisationCode, not {grant}",
+                    "remove it: this grant sends no one to an authorisation page",
+                    key=True,
+                )
+    if grant == "ClientCredentials" and auth.get("ClientAuthentication") == "None":
+        yield spec.diagnostic(
+            ("Authentication", "ClientAuthentication"),
+            "ClientCredentials needs a confidential client, but ClientAuthentication "
+            "is None",
+            "use Basic or Body (RFC 6749 4.4: only confidential clients use this "
+            "grant)",
+        )
+    public = auth.get("ClientAuthentication") == "None"
+    if grant == "AuthorisationCode" and public and auth.get("Pkce") in ("Off", False):
+        yield spec.diagnostic(
+            ("Authentication", "Pkce"),
+            "a public client (ClientAuthentication None) with Pkce Off",
+            "use Pkce Required or Optional: without it, whoever intercepts the code "
+            "can redeem it (RFC 9700 2.1.1)",
+        )
+    if auth.get("Pkce") in ("Off", False) and "PkceMethod" in auth:
+        yield spec.diagnostic(
+            ("Authentication", "PkceMethod"),
+            "PkceMethod is given, but Pkce is Off",
+            "remove PkceMethod or turn Pkce on",
+            key=True,
+        )
+    yield from _check_parameters(
+        spec, auth, "AuthoriseParameters", RESERVED_AUTHORISE_PARAMETERS
+    )
+    yield from _check_parameters(
+        spec, auth, "TokenParameters", RESERVED_TOKEN_PARAMETERS
+    )
+    yield from _check_scopes(spec, auth)
+    yield from _check_reserved_names(spec, data)
+
+
+def _check_url(
+    spec: LoadedSpec, key: str, url: str, properties: dict[str, Any]
+) -> Iterator[Diagnostic]:
+    path: JsonPath = ("Authentication", key)
+    fields = [name.strip() for name in MERGE_FIELD.findall(url)]
+    for name in fields:
+        if name not in properties:
+            yield spec.diagnostic(
+                path,
+                f"{key} uses {{{{{name}}}}}, which is not a declared property",
+                did_you_mean(name, list(properties))
+                or f"declare '{name}' under Properties",
+            )
+        elif properties[name].get("IsOptional") and "Default" not in properties[name]:
+            yield spec.diagnostic(
+                path,
+                f"{key} uses {{{{{name}}}}}, but that property is optional and has "
+                "no Default",
+                "make the property required or give it a Default",
+            )
+    parts = urlsplit(MERGE_FIELD.sub("x", url))
+    host = parts.hostname or ""
+    if parts.username or parts.password:
+        yield spec.diagnostic(
+            path,
+            f"{key} carries credentials before the host",
+            "remove them: client credentials are supplied at run time",
+        )
+    if parts.fragment:
+        yield spec.diagnostic(path, f"{key} has a fragment", "remove the #fragment")
+    loopback = parts.scheme == "http" and not fields and is_loopback(host)
+    if parts.scheme != "https" and not loopback:
+        yield spec.diagnostic(
+            path,
+            f"{key} must be an https URL (http only for a loopback address such as "
+            "127.0.0.1)",
+            "client secrets and tokens travel to this URL; write https://",
+        )
+
+
+def _check_parameters(
+    spec: LoadedSpec, auth: dict[str, Any], key: str, reserved: frozenset[str]
+) -> Iterator[Diagnostic]:
+    for name in sorted(auth.get(key, {})):
+        if name in reserved:
+            yield spec.diagnostic(
+                ("Authentication", key, name),
+                f"{key} sets '{name}', which the client sets itself",
+                "remove it; secrets and credentials are supplied at run time"
+                if name in ("client_secret", "password", "refresh_token", "code")
+                else "remove it",
+                key=True,
+            )
+
+
+def _check_scopes(spec: LoadedSpec, auth: dict[str, Any]) -> Iterator[Diagnostic]:
+    separator: str = auth.get("ScopeSeparator", " ")
+    seen: dict[str, int] = {}
+    for i, scope in enumerate(auth.get("Scopes", [])):
+        path: JsonPath = ("Authentication", "Scopes", i)
+        if separator in scope:
+            yield spec.diagnostic(
+                path,
+                f"scope {scope!r} contains the ScopeSeparator {separator!r}",
+                "list each scope as its own entry",
+            )
+        if scope in seen:
+            yield spec.diagnostic(
+                path,
+                f"scope {scope!r} is listed twice (first as Scopes[{seen[scope]}])",
+                "remove the repeat",
+            )
+        seen.setdefault(scope, i)
+
+
+def _check_reserved_names(
+    spec: LoadedSpec, data: dict[str, Any]
+) -> Iterator[Diagnostic]:
+    for i, prop in enumerate(data.get("Properties", [])):
+        name = prop.get("PythonName") or snake_case(prop["Name"])
+        if name in OAUTH2_ARGUMENTS:
+            yield spec.diagnostic(
+                ("Properties", i, "Name"),
+                f"property '{prop['Name']}' would be the argument '{name}', which "
+                "the OAuth 2 client already has",
+                "rename it or give it a PythonName",
+            )
+    for i, method in enumerate(data["Methods"]):
+        name = method.get("PythonName") or snake_case(method["Name"])
+        if name in OAUTH2_METHODS:
+            yield spec.diagnostic(
+                ("Methods", i, "Name"),
+                f"method '{method['Name']}' would be '{name}', which the OAuth 2 "
+                "client uses itself",
+                "rename it or give it a PythonName",
+            )
