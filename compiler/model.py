@@ -27,6 +27,7 @@ __all__ = [
     "Identifier",
     "Method",
     "NoAuth",
+    "OAuth1Auth",
     "Parameter",
     "PathPart",
     "Property",
@@ -46,7 +47,6 @@ PYTHON_TYPES: dict[str, str] = {
 
 # Generation arrives issue by issue; until then the compiler says so plainly.
 NOT_GENERATED_YET = {
-    "OAuth1": "OAuth 1.0a clients are not generated yet",
     "OAuth2": "OAuth 2 clients are not generated yet",
 }
 
@@ -71,10 +71,15 @@ class Credential:
     description: str
     secret: bool
     data_type: str = "Text"
+    optional: bool = False
 
     @property
     def python_type(self) -> Identifier:
         return Identifier(PYTHON_TYPES[self.data_type])
+
+    @property
+    def may_be_none(self) -> bool:
+        return self.optional
 
 
 @dataclass(frozen=True)
@@ -189,7 +194,27 @@ class AuthFieldsAuth:
     kind: Literal["AuthFields"] = "AuthFields"
 
 
-Auth = NoAuth | ApiKeyAuth | BasicAuth | AuthFieldsAuth
+@dataclass(frozen=True)
+class OAuth1Auth:
+    """OAuth 1.0a (RFC 5849): the flow's three endpoints, how requests are signed."""
+
+    request_token_url: str
+    authorize_url: str
+    access_token_url: str
+    signature_method: Literal["HMAC-SHA1", "HMAC-SHA256", "RSA-SHA1", "PLAINTEXT"]
+    signature_location: Literal["Header", "Query", "Body"]
+    callback_url: str | None
+    realm: str | None
+    kind: Literal["OAuth1"] = "OAuth1"
+
+    @property
+    def secret_name(self) -> Identifier:
+        """The constructor argument that signs: a private key for RSA-SHA1."""
+        rsa = self.signature_method == "RSA-SHA1"
+        return Identifier("rsa_key" if rsa else "client_secret")
+
+
+Auth = NoAuth | ApiKeyAuth | BasicAuth | AuthFieldsAuth | OAuth1Auth
 
 
 @dataclass(frozen=True)
@@ -223,6 +248,9 @@ class Connector:
         names = ["BASE_URL", self.class_name, self.async_class_name, self.error_name]
         if self.auth.kind != "None":
             names.append(self.auth_class_name)
+        if self.auth.kind == "OAuth1":
+            names += ["ACCESS_TOKEN_URL", "AUTHORIZE_URL", "REQUEST_TOKEN_URL"]
+            names += ["OAuth1Token"]
         return tuple(
             sorted((str(n) for n in names), key=lambda n: (not n.isupper(), n))
         )
@@ -239,6 +267,7 @@ class Connector:
             "ApiKey": "ApiKeyAuth",
             "Basic": "BasicAuth",
             "AuthFields": "AuthFieldsAuth",
+            "OAuth1": "OAuth1Auth",
         }
         return Identifier(names.get(self.auth.kind, "NoAuth"))
 
@@ -407,6 +436,16 @@ def _auth(data: dict[str, Any]) -> Auth:
         )
     if auth_type == "Basic":
         return BasicAuth()
+    if auth_type == "OAuth1":
+        return OAuth1Auth(
+            request_token_url=data["RequestTokenUrl"],
+            authorize_url=data["AuthorizeUrl"],
+            access_token_url=data["AccessTokenUrl"],
+            signature_method=data.get("SignatureMethod", "HMAC-SHA1"),
+            signature_location=data.get("SignatureLocation", "Header"),
+            callback_url=data.get("CallbackUrl"),
+            realm=data.get("Realm"),
+        )
     if auth_type == "AuthFields":
         return AuthFieldsAuth(
             tuple(
@@ -437,6 +476,8 @@ def _credentials(
             )
             for f in auth.fields
         )
+    if isinstance(auth, OAuth1Auth):
+        return _oauth1_credentials(data, module)
     descriptions = {
         "api_key": "The API key.",
         "username": "The username for HTTP Basic authentication.",
@@ -451,3 +492,36 @@ def _credentials(
         )
         for name, _ in credential_names(data)
     )
+
+
+OAUTH1_CREDENTIALS = {
+    "client_id": ("The consumer key (the OAuth 1 client id).", False, False),
+    "client_secret": ("The consumer secret.", True, False),
+    "rsa_key": (
+        "The consumer's RSA private key as PEM text, for RSA-SHA1 signatures.",
+        True,
+        False,
+    ),
+    "token": (
+        "An access token already in hand; without one, run the flow first.",
+        False,
+        True,
+    ),
+    "token_secret": ("The access token's secret, given with token.", True, True),
+}
+
+
+def _oauth1_credentials(data: dict[str, Any], module: str) -> tuple[Credential, ...]:
+    credentials = []
+    for name, _ in credential_names(data):
+        description, secret, optional = OAUTH1_CREDENTIALS[name]
+        credentials.append(
+            Credential(
+                python_name=Identifier(name),
+                env_var=env_var(module, name),
+                description=description,
+                secret=secret,
+                optional=optional,
+            )
+        )
+    return tuple(credentials)

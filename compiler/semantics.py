@@ -13,7 +13,9 @@ from .load import JsonPath, LoadedSpec
 from .names import is_identifier, shadowed_module, snake_case
 
 __all__ = [
+    "AUTH_METHODS",
     "BODYLESS_METHODS",
+    "LOOPBACK_HOSTS",
     "MERGE_FIELD",
     "RESERVED_ARGUMENTS",
     "RESERVED_METHODS",
@@ -27,6 +29,14 @@ BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 # Names the generated client itself uses; a spec method or argument may not take them.
 RESERVED_METHODS = frozenset({"close", "aclose", "from_env", "request"})
 RESERVED_ARGUMENTS = frozenset({"self", "cls", "base_url", "timeout", "transport"})
+# Methods a client gets from its AuthType, which spec methods may not take either.
+AUTH_METHODS = {
+    "OAuth1": frozenset(
+        {"fetch_request_token", "authorization_url", "fetch_access_token", "token"}
+    ),
+}
+# Hosts that may be reached over plain http: the machine itself.
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 # Header and query names that carry credentials: a Default there is a literal secret.
 SECRET_NAME = re.compile(r"authorization|api[-_]?key|token|secret|password", re.I)
 
@@ -51,6 +61,17 @@ def credential_names(auth: dict[str, Any]) -> list[tuple[str, JsonPath]]:
         return [
             (python_name(field, field["Name"]), ("Authentication", "Fields", i, "Name"))
             for i, field in enumerate(auth["Fields"])
+        ]
+    if auth_type == "OAuth1":
+        # RSA-SHA1 signs with a private key instead of the consumer secret; the token
+        # and its secret are optional (they come from the flow or a dashboard).
+        rsa = auth.get("SignatureMethod") == "RSA-SHA1"
+        secret = ("rsa_key", ("Authentication", "SignatureMethod"))
+        return [
+            ("client_id", ("Authentication", "AuthType")),
+            secret if rsa else ("client_secret", ("Authentication", "AuthType")),
+            ("token", ("Authentication", "AuthType")),
+            ("token_secret", ("Authentication", "AuthType")),
         ]
     if auth_type in ("OAuth1", "OAuth2"):
         names: list[tuple[str, JsonPath]] = [
@@ -87,6 +108,7 @@ class _Checker:
         yield from self.check_properties(properties)
         yield from self.check_base_url(properties)
         yield from self.check_methods(properties)
+        yield from self.check_oauth1()
 
     # -- the connector ------------------------------------------------------------
 
@@ -197,7 +219,11 @@ class _Checker:
                     f"Methods[{seen[name]}]",
                     "rename one of them or give it a PythonName",
                 )
-            elif name in RESERVED_METHODS or name.startswith("_"):
+            elif (
+                name in RESERVED_METHODS
+                or name in AUTH_METHODS.get(auth_type, ())
+                or name.startswith("_")
+            ):
                 yield self.error(
                     (*path, "Name"),
                     f"method '{method['Name']}' would be '{name}', which the client "
@@ -327,6 +353,50 @@ class _Checker:
                     key=True,
                 )
             yield from self.check_values(ppath, param)
+
+    # -- OAuth 1.0a -----------------------------------------------------------------
+
+    def check_oauth1(self) -> Iterator[Diagnostic]:
+        auth: dict[str, Any] = self.data["Authentication"]
+        if auth["AuthType"] != "OAuth1":
+            return
+        for key in ("RequestTokenUrl", "AuthorizeUrl", "AccessTokenUrl"):
+            url: str = auth[key]
+            path: JsonPath = ("Authentication", key)
+            if MERGE_FIELD.search(url):
+                yield self.error(
+                    path,
+                    f"{key} uses a {{{{Field}}}}, which OAuth1 URLs do not support yet",
+                    "write the provider's URL in full",
+                )
+                continue
+            parts = urlsplit(url)
+            if parts.scheme != "https" and parts.hostname not in LOOPBACK_HOSTS:
+                yield self.error(
+                    path,
+                    f"{key} must be an https URL: OAuth 1.0a sends credentials there",
+                    "use https (http is allowed only for localhost, 127.0.0.1 and "
+                    "[::1])",
+                )
+        if (
+            auth.get("SignatureMethod") == "PLAINTEXT"
+            and auth.get("SignatureLocation") == "Query"
+        ):
+            yield self.error(
+                ("Authentication", "SignatureLocation"),
+                "PLAINTEXT signatures are the secrets themselves, and URLs end up in "
+                "logs",
+                "use SignatureLocation Header or Body, or an HMAC SignatureMethod",
+            )
+        realm = auth.get("Realm")
+        if isinstance(realm, str) and any(
+            c in '"\\' or not c.isprintable() for c in realm
+        ):
+            yield self.error(
+                ("Authentication", "Realm"),
+                "Realm cannot hold a double quote, a backslash or a control character",
+                "it is written between quotes in the Authorization header",
+            )
 
     # -- values -------------------------------------------------------------------
 

@@ -241,7 +241,7 @@ def _add_hint(key: str, subschema: Mapping[str, Any]) -> str:
 
 
 def _then_properties(subschema: Mapping[str, Any]) -> dict[str, Any]:
-    """The property schemas an error can name: the local ones, then any in the schema."""
+    """The property schemas an error can name: local ones, then any in the schema."""
     properties = subschema.get("properties", {})
     local = dict(properties) if isinstance(properties, dict) else {}
     return {**_all_properties(), **local}
