@@ -390,12 +390,12 @@ class _Checker:
             )
         realm = auth.get("Realm")
         if isinstance(realm, str) and any(
-            c in '"\\' or not c.isprintable() for c in realm
+            c in '"\\' or not (c.isascii() and c.isprintable()) for c in realm
         ):
             yield self.error(
                 ("Authentication", "Realm"),
-                "Realm cannot hold a double quote, a backslash or a control character",
-                "it is written between quotes in the Authorization header",
+                "Realm must be printable ASCII without a double quote or a backslash",
+                "it is written as it is, between quotes, in the Authorization header",
             )
 
     # -- values -------------------------------------------------------------------
