@@ -236,14 +236,20 @@ def test_generated_modules_lint_and_type_check(tmp_path: Path) -> None:
         extra += "  Realm: Photos\n" if location != "Query" else ""
         text = spec(extra=extra).replace("Name: Photos", f"Name: P {method} {location}")
         module = compile_text(text, folder)
-        files.append(Path(module.__file__))
+        files.append(Path(str(module.__file__)))
     tools = Path(sys.executable).parent
-    ruff = tools / "ruff"
-    mypy = [tools / "mypy", "--strict", "--no-incremental", "--cache-dir=/dev/null"]
+    ruff = str(tools / "ruff")
+    mypy = [
+        str(tools / "mypy"),
+        "--strict",
+        "--no-incremental",
+        "--cache-dir=/dev/null",
+    ]
+    targets = [str(file) for file in files]
     commands = [
-        [ruff, "check", "--isolated", "--quiet", *files],
-        [ruff, "format", "--isolated", "--check", "--quiet", *files],
-        [*mypy, *files],
+        [ruff, "check", "--isolated", "--quiet", *targets],
+        [ruff, "format", "--isolated", "--check", "--quiet", *targets],
+        [*mypy, *targets],
     ]
     for command in commands:
         result = subprocess.run(

@@ -347,7 +347,7 @@ def test_same_signature_as_authlib_client_auth(
     request = httpx.Request(
         "POST",
         "https://photos.example.net/notes",
-        params=query,
+        params=tuple(query),
         content=urlencode(form).encode(),
         headers=form_type,
     )
@@ -653,7 +653,7 @@ def test_async_client_signs_the_same(
 
 
 def test_module_is_standalone(photos: ModuleType) -> None:
-    source = Path(photos.__file__).read_text(encoding="utf-8")
+    source = Path(str(photos.__file__)).read_text(encoding="utf-8")
     imported = set(re.findall(r"^(?:from|import) ([\w.]+)", source, re.M))
     third_party = {name.split(".")[0] for name in imported} - {
         "__future__",
@@ -676,6 +676,6 @@ def test_rsa_module_adds_only_authlibs_own_cryptography(
     """RSA-SHA1 parses the key once with cryptography, which authlib depends on."""
     from importlib.metadata import requires
 
-    source = Path(photos_modules["RSA-SHA1/Header"].__file__).read_text()
+    source = Path(str(photos_modules["RSA-SHA1/Header"].__file__)).read_text()
     assert "from cryptography.hazmat.primitives import" in source
     assert any(r.startswith("cryptography") for r in requires("authlib") or [])
