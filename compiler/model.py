@@ -28,6 +28,7 @@ __all__ = [
     "Identifier",
     "Method",
     "NoAuth",
+    "OAuth1Auth",
     "OAuth2Auth",
     "Parameter",
     "PathPart",
@@ -45,12 +46,6 @@ PYTHON_TYPES: dict[str, str] = {
     "Boolean": "bool",
     "DateTime": "datetime",
 }
-
-# Generation arrives issue by issue; until then the compiler says so plainly.
-NOT_GENERATED_YET = {
-    "OAuth1": "OAuth 1.0a clients are not generated yet",
-}
-
 
 OAUTH2_CREDENTIALS = {
     "client_id": "The OAuth 2 client id.",
@@ -80,10 +75,15 @@ class Credential:
     description: str
     secret: bool
     data_type: str = "Text"
+    optional: bool = False
 
     @property
     def python_type(self) -> Identifier:
         return Identifier(PYTHON_TYPES[self.data_type])
+
+    @property
+    def may_be_none(self) -> bool:
+        return self.optional
 
 
 @dataclass(frozen=True)
@@ -259,7 +259,27 @@ class OAuth2Auth:
         return tuple(names)
 
 
-Auth = NoAuth | ApiKeyAuth | BasicAuth | AuthFieldsAuth | OAuth2Auth
+@dataclass(frozen=True)
+class OAuth1Auth:
+    """OAuth 1.0a (RFC 5849): the flow's three endpoints, how requests are signed."""
+
+    request_token_url: str
+    authorize_url: str
+    access_token_url: str
+    signature_method: Literal["HMAC-SHA1", "HMAC-SHA256", "RSA-SHA1", "PLAINTEXT"]
+    signature_location: Literal["Header", "Query", "Body"]
+    callback_url: str | None
+    realm: str | None
+    kind: Literal["OAuth1"] = "OAuth1"
+
+    @property
+    def secret_name(self) -> Identifier:
+        """The constructor argument that signs: a private key for RSA-SHA1."""
+        rsa = self.signature_method == "RSA-SHA1"
+        return Identifier("rsa_key" if rsa else "client_secret")
+
+
+Auth = NoAuth | ApiKeyAuth | BasicAuth | AuthFieldsAuth | OAuth1Auth | OAuth2Auth
 
 
 @dataclass(frozen=True)
@@ -295,6 +315,9 @@ class Connector:
             names.append(self.auth_class_name)
         if isinstance(self.auth, OAuth2Auth):
             names += self.auth.exports
+        if self.auth.kind == "OAuth1":
+            names += ["ACCESS_TOKEN_URL", "AUTHORIZE_URL", "REQUEST_TOKEN_URL"]
+            names += ["OAuth1Token"]
         return tuple(
             sorted((str(n) for n in names), key=lambda n: (not n.isupper(), n))
         )
@@ -312,6 +335,7 @@ class Connector:
             "Basic": "BasicAuth",
             "AuthFields": "AuthFieldsAuth",
             "OAuth2": "OAuth2Auth",
+            "OAuth1": "OAuth1Auth",
         }
         return Identifier(names.get(self.auth.kind, "NoAuth"))
 
@@ -348,18 +372,6 @@ def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:
     """The model of a spec that ``validate`` has accepted."""
     data: dict[str, Any] = spec.data
     auth_data: dict[str, Any] = data["Authentication"]
-    auth_type = auth_data["AuthType"]
-    if auth_type in NOT_GENERATED_YET:
-        raise SpecError(
-            [
-                spec.diagnostic(
-                    ("Authentication", "AuthType"),
-                    NOT_GENERATED_YET[auth_type],
-                    "the spec is valid; use `connectorc validate` until generation "
-                    "arrives",
-                )
-            ]
-        )
     module = snake_case(data["Name"])
     properties = tuple(_property(p, module) for p in data.get("Properties", []))
     by_name = {p.name: p for p in properties}
@@ -506,6 +518,16 @@ def _auth(data: dict[str, Any], properties: dict[str, Property]) -> Auth:
         )
     if auth_type == "Basic":
         return BasicAuth()
+    if auth_type == "OAuth1":
+        return OAuth1Auth(
+            request_token_url=data["RequestTokenUrl"],
+            authorize_url=data["AuthorizeUrl"],
+            access_token_url=data["AccessTokenUrl"],
+            signature_method=data.get("SignatureMethod", "HMAC-SHA1"),
+            signature_location=data.get("SignatureLocation", "Header"),
+            callback_url=data.get("CallbackUrl"),
+            realm=data.get("Realm"),
+        )
     if auth_type == "AuthFields":
         return AuthFieldsAuth(
             tuple(
@@ -569,6 +591,8 @@ def _credentials(
             )
             for f in auth.fields
         )
+    if isinstance(auth, OAuth1Auth):
+        return _oauth1_credentials(data, module)
     descriptions = {
         "api_key": "The API key.",
         "username": "The username for HTTP Basic authentication.",
@@ -585,3 +609,36 @@ def _credentials(
         )
         for name, _ in credential_names(data)
     )
+
+
+OAUTH1_CREDENTIALS = {
+    "client_id": ("The consumer key (the OAuth 1 client id).", False, False),
+    "client_secret": ("The consumer secret.", True, False),
+    "rsa_key": (
+        "The consumer's RSA private key as PEM text, for RSA-SHA1 signatures.",
+        True,
+        False,
+    ),
+    "token": (
+        "An access token already in hand; without one, run the flow first.",
+        False,
+        True,
+    ),
+    "token_secret": ("The access token's secret, given with token.", True, True),
+}
+
+
+def _oauth1_credentials(data: dict[str, Any], module: str) -> tuple[Credential, ...]:
+    credentials = []
+    for name, _ in credential_names(data):
+        description, secret, optional = OAUTH1_CREDENTIALS[name]
+        credentials.append(
+            Credential(
+                python_name=Identifier(name),
+                env_var=env_var(module, name),
+                description=description,
+                secret=secret,
+                optional=optional,
+            )
+        )
+    return tuple(credentials)

@@ -172,7 +172,7 @@ def _datetime(value: datetime) -> Code:
 def _env_expression(item: Credential | Property) -> Code:
     """The expression ``from_env()`` passes for a credential or property."""
     variable = literal(item.env_var)
-    required = isinstance(item, Credential) or not item.optional
+    required = not item.optional
     if required:
         text = f"_env_required(env, {variable}, {literal(str(item.python_name))})"
     else:

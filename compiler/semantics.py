@@ -17,7 +17,9 @@ from .names import is_identifier, shadowed_module, snake_case
 from .oauth2 import oauth2_errors
 
 __all__ = [
+    "AUTH_METHODS",
     "BODYLESS_METHODS",
+    "LOOPBACK_HOSTS",
     "MERGE_FIELD",
     "RESERVED_ARGUMENTS",
     "RESERVED_METHODS",
@@ -57,6 +59,14 @@ METHOD_ARGUMENTS = {
     **_TAKEN,
     "response": "the generated method uses for the API's answer",
 }
+# Methods a client gets from its AuthType, which spec methods may not take either.
+AUTH_METHODS = {
+    "OAuth1": frozenset(
+        {"fetch_request_token", "authorization_url", "fetch_access_token", "token"}
+    ),
+}
+# Hosts that may be reached over plain http: the machine itself.
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 # Header and query names that carry credentials: a Default there is a literal secret.
 SECRET_NAME = re.compile(r"authorization|api[-_]?key|token|secret|password", re.I)
 # What HTTP can carry (RFC 9110 5.1, 5.5): a header name is a token; httpx refuses
@@ -97,6 +107,17 @@ def credential_names(auth: dict[str, Any]) -> list[tuple[str, JsonPath]]:
         return [
             (python_name(field, field["Name"]), ("Authentication", "Fields", i, "Name"))
             for i, field in enumerate(auth["Fields"])
+        ]
+    if auth_type == "OAuth1":
+        # RSA-SHA1 signs with a private key instead of the consumer secret; the token
+        # and its secret are optional (they come from the flow or a dashboard).
+        rsa = auth.get("SignatureMethod") == "RSA-SHA1"
+        secret = ("rsa_key", ("Authentication", "SignatureMethod"))
+        return [
+            ("client_id", ("Authentication", "AuthType")),
+            secret if rsa else ("client_secret", ("Authentication", "AuthType")),
+            ("token", ("Authentication", "AuthType")),
+            ("token_secret", ("Authentication", "AuthType")),
         ]
     if auth_type in ("OAuth1", "OAuth2"):
         names: list[tuple[str, JsonPath]] = [
@@ -187,6 +208,7 @@ class _Checker:
         yield from self.check_auth_fields()
         yield from self.check_wire_text()
         yield from oauth2_errors(self.spec)
+        yield from self.check_oauth1()
 
     # -- the connector ------------------------------------------------------------
 
@@ -368,7 +390,11 @@ class _Checker:
             yield from self.check_identifier(path, method, name, "method")
             if name in seen:
                 yield self.clash(path, "method", seen[name], name)
-            elif name in RESERVED_METHODS or name.startswith("_"):
+            elif (
+                name in RESERVED_METHODS
+                or name in AUTH_METHODS.get(auth_type, ())
+                or name.startswith("_")
+            ):
                 yield self.error(
                     (*path, "Name"),
                     f"method '{method['Name']}' would be '{name}', which the client "
@@ -515,6 +541,50 @@ class _Checker:
                     key=True,
                 )
             yield from self.check_values(ppath, param)
+
+    # -- OAuth 1.0a -----------------------------------------------------------------
+
+    def check_oauth1(self) -> Iterator[Diagnostic]:
+        auth: dict[str, Any] = self.data["Authentication"]
+        if auth["AuthType"] != "OAuth1":
+            return
+        for key in ("RequestTokenUrl", "AuthorizeUrl", "AccessTokenUrl"):
+            url: str = auth[key]
+            path: JsonPath = ("Authentication", key)
+            if MERGE_FIELD.search(url):
+                yield self.error(
+                    path,
+                    f"{key} uses a {{{{Field}}}}, which OAuth1 URLs do not support yet",
+                    "write the provider's URL in full",
+                )
+                continue
+            parts = urlsplit(url)
+            if parts.scheme != "https" and parts.hostname not in LOOPBACK_HOSTS:
+                yield self.error(
+                    path,
+                    f"{key} must be an https URL: OAuth 1.0a sends credentials there",
+                    "use https (http is allowed only for localhost, 127.0.0.1 and "
+                    "[::1])",
+                )
+        if (
+            auth.get("SignatureMethod") == "PLAINTEXT"
+            and auth.get("SignatureLocation") == "Query"
+        ):
+            yield self.error(
+                ("Authentication", "SignatureLocation"),
+                "PLAINTEXT signatures are the secrets themselves, and URLs end up in "
+                "logs",
+                "use SignatureLocation Header or Body, or an HMAC SignatureMethod",
+            )
+        realm = auth.get("Realm")
+        if isinstance(realm, str) and any(
+            c in '"\\' or not (c.isascii() and c.isprintable()) for c in realm
+        ):
+            yield self.error(
+                ("Authentication", "Realm"),
+                "Realm must be printable ASCII without a double quote or a backslash",
+                "it is written as it is, between quotes, in the Authorization header",
+            )
 
     # -- values -------------------------------------------------------------------
 

@@ -33,6 +33,8 @@ RUN_TIME_VALUES = {
     "RefreshToken": ("refresh_token", "the refresh token"),
     "Token": ("token", "the token"),
     "Secret": ("secret", "the secret"),
+    "TokenSecret": ("token_secret", "the token secret"),
+    "RsaKey": ("rsa_key", "the RSA private key"),
     "Value": ("the field's argument", "an authentication field's value"),
 }
 

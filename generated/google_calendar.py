@@ -3,8 +3,7 @@
 """Google Calendar API client: Google Calendar API v3, for a user who consents.
 
 Use GoogleCalendarClient (or AsyncGoogleCalendarClient with asyncio), either with keyword
-arguments or from environment variables through from_env(). The module needs only httpx
-and authlib.
+arguments or from environment variables through from_env(). The module needs only httpx and authlib.
 Change the spec and run `make generate` rather than editing this file.
 """
 
@@ -58,11 +57,12 @@ BASE_URL: Final = "https://www.googleapis.com/calendar/v3"
 class GoogleCalendarError(Exception):
     """The API answered with an error status (4xx or 5xx).
 
-    The message names the method, the URL without its query, and the status; the
-    response body is in ``body`` and the whole response in ``response``.
+    The message names the method, the URL without its query, the status, and what was
+    wrong with a response that could not be used; the response body is in ``body`` and
+    the whole response in ``response``.
     """
 
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(self, response: httpx.Response, problem: str = "") -> None:
         request = response.request
         self.response = response
         self.status_code: int = response.status_code
@@ -70,6 +70,7 @@ class GoogleCalendarError(Exception):
         super().__init__(
             f"{request.method} {request.url.copy_with(query=None)} answered "
             f"{response.status_code} {response.reason_phrase}"
+            + (f": {problem}" if problem else "")
         )
 
 

@@ -31,11 +31,12 @@ BASE_URL: Final = "https://jsonplaceholder.typicode.com"
 class JsonPlaceholderError(Exception):
     """The API answered with an error status (4xx or 5xx).
 
-    The message names the method, the URL without its query, and the status; the
-    response body is in ``body`` and the whole response in ``response``.
+    The message names the method, the URL without its query, the status, and what was
+    wrong with a response that could not be used; the response body is in ``body`` and
+    the whole response in ``response``.
     """
 
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(self, response: httpx.Response, problem: str = "") -> None:
         request = response.request
         self.response = response
         self.status_code: int = response.status_code
@@ -43,6 +44,7 @@ class JsonPlaceholderError(Exception):
         super().__init__(
             f"{request.method} {request.url.copy_with(query=None)} answered "
             f"{response.status_code} {response.reason_phrase}"
+            + (f": {problem}" if problem else "")
         )
 
 
