@@ -82,7 +82,20 @@ def generate(
             results.append(CompileResult(display, (clash,)))
             continue
         modules[connector.module_name] = display
-        outcome = write_module(target, text)
+        try:
+            outcome = write_module(target, text)
+        except OSError as exc:
+            # A full disk or a read-only folder is not the spec's fault, but it is
+            # reported the same way: located at the spec, nothing half written.
+            failed = Diagnostic(
+                display,
+                1,
+                1,
+                f"cannot write {target.as_posix()}: {exc.strerror or exc}",
+                "check that the output folder exists and can be written",
+            )
+            results.append(CompileResult(display, (failed,)))
+            continue
         results.append(CompileResult(display, output=target, outcome=outcome))
     if prune and all(result.ok for result in results):
         for stale in sorted(output.glob("*.py")):

@@ -82,8 +82,15 @@ def _json_value(value: object) -> object:
 
 
 def _check_choice(name: str, value: object, choices: tuple[object, ...]) -> None:
-    """Refuse a value the spec does not allow, before anything is sent."""
-    if value is not None and value not in choices:
+    """Refuse a value the spec does not allow, before anything is sent.
+
+    A boolean only matches a boolean: True == 1 in Python, but `true` is not `1` on
+    the wire.
+    """
+    if value is not None and not any(
+        value == choice and isinstance(value, bool) == isinstance(choice, bool)
+        for choice in choices
+    ):
         allowed = ", ".join(repr(choice) for choice in choices)
         raise ValueError(f"{name} must be one of {allowed}, not {value!r}")
 

@@ -73,8 +73,15 @@ def _json_values(values: Mapping[str, object]) -> dict[str, object]:
 
 
 def _check_choice(name: str, value: object, choices: tuple[object, ...]) -> None:
-    """Refuse a value the spec does not allow, before anything is sent."""
-    if value is not None and value not in choices:
+    """Refuse a value the spec does not allow, before anything is sent.
+
+    A boolean only matches a boolean: True == 1 in Python, but `true` is not `1` on
+    the wire.
+    """
+    if value is not None and not any(
+        value == choice and isinstance(value, bool) == isinstance(choice, bool)
+        for choice in choices
+    ):
         allowed = ", ".join(repr(choice) for choice in choices)
         raise ValueError(f"{name} must be one of {allowed}, not {value!r}")
 
@@ -199,6 +206,8 @@ class PushoverClient:
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        _require("app_token", app_token)
+        _require("user_key", user_key)
         self._properties: dict[str, object] = {}
         if base_url is None:
             base_url = "https://api.pushover.net/1"
@@ -213,8 +222,6 @@ class PushoverClient:
             timeout=timeout,
             transport=transport,
         )
-        _require("app_token", app_token)
-        _require("user_key", user_key)
 
     @classmethod
     def from_env(
@@ -476,6 +483,8 @@ class AsyncPushoverClient:
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        _require("app_token", app_token)
+        _require("user_key", user_key)
         self._properties: dict[str, object] = {}
         if base_url is None:
             base_url = "https://api.pushover.net/1"
@@ -490,8 +499,6 @@ class AsyncPushoverClient:
             timeout=timeout,
             transport=transport,
         )
-        _require("app_token", app_token)
-        _require("user_key", user_key)
 
     @classmethod
     def from_env(

@@ -73,8 +73,15 @@ def _json_values(values: Mapping[str, object]) -> dict[str, object]:
 
 
 def _check_choice(name: str, value: object, choices: tuple[object, ...]) -> None:
-    """Refuse a value the spec does not allow, before anything is sent."""
-    if value is not None and value not in choices:
+    """Refuse a value the spec does not allow, before anything is sent.
+
+    A boolean only matches a boolean: True == 1 in Python, but `true` is not `1` on
+    the wire.
+    """
+    if value is not None and not any(
+        value == choice and isinstance(value, bool) == isinstance(choice, bool)
+        for choice in choices
+    ):
         allowed = ", ".join(repr(choice) for choice in choices)
         raise ValueError(f"{name} must be one of {allowed}, not {value!r}")
 
@@ -199,6 +206,8 @@ class SendGridV2Client:
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        _require("api_user", api_user)
+        _require("api_key", api_key)
         self._properties: dict[str, object] = {}
         if base_url is None:
             base_url = "https://api.sendgrid.com/api"
@@ -213,8 +222,6 @@ class SendGridV2Client:
             timeout=timeout,
             transport=transport,
         )
-        _require("api_user", api_user)
-        _require("api_key", api_key)
 
     @classmethod
     def from_env(
@@ -510,6 +517,8 @@ class AsyncSendGridV2Client:
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        _require("api_user", api_user)
+        _require("api_key", api_key)
         self._properties: dict[str, object] = {}
         if base_url is None:
             base_url = "https://api.sendgrid.com/api"
@@ -524,8 +533,6 @@ class AsyncSendGridV2Client:
             timeout=timeout,
             transport=transport,
         )
-        _require("api_user", api_user)
-        _require("api_key", api_key)
 
     @classmethod
     def from_env(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qsl
 
 import httpx
 import pytest
@@ -46,3 +47,28 @@ def test_error_names_status_without_query() -> None:
     assert str(caught.value) == (
         "GET https://us1.api.mailchimp.com/3.0/lists/x/members answered 404 Not Found"
     )
+
+
+def test_a_boolean_is_not_an_allowed_integer() -> None:
+    """Values [0, 1] admit 1 but not True, although True == 1 in Python."""
+    pushover = import_generated("pushover")
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={"status": 1})
+
+    client = pushover.PushoverClient(
+        app_token="a", user_key="u", transport=httpx.MockTransport(handler)
+    )
+    with pytest.raises(ValueError, match="html must be one of 0, 1, not True"):
+        client.send_message(message="hi", html=True)
+    assert sent == []
+    client.send_message(message="hi", html=1)
+    assert dict(parse_qsl(sent[0].content.decode()))["html"] == "1"  # a form body
+
+
+def test_a_missing_auth_field_is_refused_before_a_client_is_made() -> None:
+    pushover = import_generated("pushover")
+    with pytest.raises(ValueError, match="app_token is required"):
+        pushover.PushoverClient(app_token="", user_key="u")

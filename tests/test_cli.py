@@ -1,0 +1,70 @@
+"""The command line as a user meets it: exit statuses, summaries, failures to write."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from compiler.cli import main
+from tests.support import ROOT
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "compiler", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("connectorc ")
+
+
+def test_validate_every_spec_by_default() -> None:
+    result = run("validate")
+    specs = len(list((ROOT / "specs").glob("*.yaml")))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"{specs} valid, 0 with errors"
+
+
+def test_no_specs_found_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("generate", cwd=tmp_path)
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip() == "connectorc: no specs given and none found in specs/"
+    )
+
+
+def test_an_unwritable_output_is_a_located_error_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    status = main(
+        ["generate", "specs/mailchimp.yaml", "--output", str(blocker / "out")]
+    )
+    err = capsys.readouterr().err
+    assert status == 1
+    target = f"{blocker.as_posix()}/out/mailchimp.py"
+    assert err.startswith(
+        f"specs/mailchimp.yaml:1:1: cannot write {target}: Not a directory; "
+        "check that the output folder exists and can be written"
+    )
+    assert "Traceback" not in err
+
+
+def test_generate_reports_created_then_unchanged(tmp_path: Path) -> None:
+    first = run("generate", "specs/mailchimp.yaml", "--output", str(tmp_path))
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines()[0] == f"created {tmp_path / 'mailchimp.py'}"
+    second = run("generate", "specs/mailchimp.yaml", "--output", str(tmp_path))
+    assert second.stdout.startswith("1 unchanged, 0 failed (")
