@@ -19,6 +19,8 @@ from .names import env_var, pascal_case, snake_case
 from .semantics import MERGE_FIELD, credential_names, python_name
 
 __all__ = [
+    "AUTHLIB_REQUIREMENT",
+    "HTTPX_REQUIREMENT",
     "ApiKeyAuth",
     "AuthField",
     "AuthFieldsAuth",
@@ -35,6 +37,11 @@ __all__ = [
     "Property",
     "build_connector",
 ]
+
+# The versions generated code is written and tested against; pyproject.toml's `client`
+# extra says the same (a test checks), and every module states them in REQUIRES.
+HTTPX_REQUIREMENT = "httpx>=0.28,<0.29"
+AUTHLIB_REQUIREMENT = "authlib>=1.6,<1.10"
 
 DataType = Literal["Text", "Integer", "Decimal", "Float", "Boolean", "DateTime", "File"]
 
@@ -310,7 +317,13 @@ class Connector:
     @property
     def exports(self) -> tuple[str, ...]:
         """``__all__`` in the order ruff's RUF022 wants: constants, classes, others."""
-        names = ["BASE_URL", self.class_name, self.async_class_name, self.error_name]
+        names = [
+            "BASE_URL",
+            "REQUIRES",
+            self.class_name,
+            self.async_class_name,
+            self.error_name,
+        ]
         if self.auth.kind != "None":
             names.append(self.auth_class_name)
         if isinstance(self.auth, OAuth2Auth):
@@ -321,6 +334,13 @@ class Connector:
         return tuple(
             sorted((str(n) for n in names), key=lambda n: (not n.isupper(), n))
         )
+
+    @property
+    def requires(self) -> tuple[str, ...]:
+        """The distributions the module imports, with the versions it was made for."""
+        if self.auth.kind in ("OAuth1", "OAuth2"):
+            return (HTTPX_REQUIREMENT, AUTHLIB_REQUIREMENT)
+        return (HTTPX_REQUIREMENT,)
 
     @property
     def env_types(self) -> frozenset[str]:

@@ -13,16 +13,14 @@ import subprocess
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from .model import PYTHON_TYPES, Connector, Credential, Identifier, Parameter, Property
+from .resources import TEMPLATES_PATH
 
 __all__ = ["TEMPLATES_PATH", "RenderError", "literal", "render_module"]
-
-TEMPLATES_PATH = Path(__file__).resolve().parent.parent / "templates"
 
 
 class RenderError(Exception):

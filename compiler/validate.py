@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
@@ -13,13 +12,11 @@ from jsonschema import Draft202012Validator, ValidationError
 from .diagnostics import Diagnostic, SpecError, closest, describe
 from .load import JsonPath, LoadedSpec
 from .names import IDENTIFIER, snake_case
+from .resources import SCHEMA_PATH
 from .semantics import semantic_errors
 
 __all__ = ["SCHEMA_PATH", "schema", "validate"]
 
-SCHEMA_PATH = (
-    Path(__file__).resolve().parent.parent / "schemas" / "connector.schema.json"
-)
 
 # Keys that would hold a secret or a client credential; the schema forbids them and
 # the message says where the value goes instead.
