@@ -11,6 +11,7 @@ from pathlib import Path
 from .diagnostics import SpecError
 from .pipeline import VERSION, display_path, generate, validate_spec
 from .render import RenderError
+from .report import FORMATS, Reporter, Verbosity
 
 __all__ = ["main"]
 
@@ -26,13 +27,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem:
         print(f"connectorc: {problem}", file=sys.stderr)
         return 2
+    verbosity: Verbosity = (
+        "quiet" if args.quiet else "verbose" if args.verbose else "normal"
+    )
+    reporter = Reporter(format=args.format, verbosity=verbosity)
     try:
         if args.command == "validate":
-            return _validate(specs)
-        return _generate(specs, args.output, prune=not args.specs)
+            return _validate(specs, reporter)
+        return _generate(specs, args.output, reporter, prune=not args.specs)
     except RenderError as exc:
         print(f"connectorc: internal error: {exc}", file=sys.stderr)
         return 3
+    finally:
+        reporter.finish()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,9 +50,28 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"connectorc {VERSION}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     spec_help = "spec files (default: every specs/*.yaml)"
-    check = commands.add_parser("validate", help="check specs without writing anything")
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text for people (default); json: a list of diagnostics on stdout; "
+        "github: workflow commands that become annotations in GitHub Actions",
+    )
+    loudness = output.add_mutually_exclusive_group()
+    loudness.add_argument(
+        "--quiet", "-q", action="store_true", help="print errors only, no summary"
+    )
+    loudness.add_argument(
+        "--verbose", "-v", action="store_true", help="also name every spec that passed"
+    )
+    check = commands.add_parser(
+        "validate", parents=[output], help="check specs without writing anything"
+    )
     check.add_argument("specs", nargs="*", type=Path, metavar="SPEC", help=spec_help)
-    build = commands.add_parser("generate", help="compile specs into Python modules")
+    build = commands.add_parser(
+        "generate", parents=[output], help="compile specs into Python modules"
+    )
     build.add_argument("specs", nargs="*", type=Path, metavar="SPEC", help=spec_help)
     build.add_argument(
         "--output",
@@ -67,41 +93,48 @@ def _specs(given: list[Path]) -> tuple[list[Path], str]:
     return found, ""
 
 
-def _validate(specs: list[Path]) -> int:
+def _validate(specs: list[Path], reporter: Reporter) -> int:
+    started = time.perf_counter()
     failed = 0
-    for path in specs:
+    for index, path in enumerate(specs):
+        display = display_path(path)
+        reporter.progress(index + 1, len(specs), display)
         try:
-            validate_spec(path, display_path(path))
+            validate_spec(path, display)
         except SpecError as exc:
             failed += 1
-            _report(exc)
+            reporter.diagnostics(exc.diagnostics)
+            continue
+        reporter.outcome(f"valid {display}", detail=True)
     ok = len(specs) - failed
-    print(
-        f"{ok} valid, {failed} with errors", file=sys.stderr if failed else sys.stdout
-    )
+    summary = f"{ok} valid, {failed} with errors"
+    if reporter.verbosity == "verbose":
+        summary += f" ({time.perf_counter() - started:.2f}s)"
+    reporter.summary(summary, failed=bool(failed), on_stderr=bool(failed))
     return 1 if failed else 0
 
 
-def _generate(specs: list[Path], output: Path, *, prune: bool) -> int:
+def _generate(
+    specs: list[Path], output: Path, reporter: Reporter, *, prune: bool
+) -> int:
     started = time.perf_counter()
-    results = generate(specs, output, prune=prune)
+    results = generate(specs, output, prune=prune, progress=reporter.progress)
     counts = {"created": 0, "updated": 0, "unchanged": 0, "removed": 0}
     failed = 0
     for result in results:
         if not result.ok:
             failed += 1
-            _report(SpecError(result.diagnostics))
+            reporter.diagnostics(result.diagnostics)
             continue
         assert result.outcome is not None
         counts[result.outcome] += 1
-        if result.outcome != "unchanged":
-            print(f"{result.outcome} {result.output}")
+        reporter.outcome(
+            f"{result.outcome} {result.output}", detail=result.outcome == "unchanged"
+        )
     elapsed = time.perf_counter() - started
     summary = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
-    print(f"{summary or 'nothing to do'}, {failed} failed ({elapsed:.2f}s)")
+    reporter.summary(
+        f"{summary or 'nothing to do'}, {failed} failed ({elapsed:.2f}s)",
+        failed=bool(failed),
+    )
     return 1 if failed else 0
-
-
-def _report(error: SpecError) -> None:
-    for diagnostic in error.diagnostics:
-        print(diagnostic.render(), file=sys.stderr)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,17 +53,24 @@ def compile_spec(path: Path, display: str | None = None) -> tuple[Connector, str
 
 
 def generate(
-    specs: Iterable[Path], output: Path, *, prune: bool = False
+    specs: Sequence[Path],
+    output: Path,
+    *,
+    prune: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> list[CompileResult]:
     """Compile every spec into ``output``; a spec with errors writes nothing.
 
     With ``prune``, generated modules in ``output`` whose spec is not among ``specs``
-    are removed, so the folder stays in step with the specs.
+    are removed, so the folder stays in step with the specs. ``progress`` is called
+    with (specs started, specs in all, spec) before each spec.
     """
     results: list[CompileResult] = []
     modules: dict[str, str] = {}
-    for path in specs:
+    for index, path in enumerate(specs):
         display = display_path(path)
+        if progress is not None:
+            progress(index + 1, len(specs), display)
         try:
             connector, text = compile_spec(path, display)
         except SpecError as exc:
