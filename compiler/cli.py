@@ -1,4 +1,4 @@
-"""The command line: ``connectorc validate|generate [SPEC...]``."""
+"""The command line: ``connectorc validate|generate [SPEC...]``, ``new``, ``docs``."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .diagnostics import SpecError
+from .names import snake_case
 from .pipeline import VERSION, display_path, generate, validate_spec
 from .render import RenderError
 from .report import FORMATS, Reporter, Verbosity
+from .resources import SCHEMA_PATH
+from .scaffold import AUTH_TYPES, GRANTS, starter_path, starter_spec
 
 __all__ = ["main"]
 
@@ -23,6 +26,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 spec errors, 2 usage)."""
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "new":
+        return _new(args.name, args.auth, args.grant, args.output, force=args.force)
     specs, problem = _specs(args.specs)
     if problem:
         print(f"connectorc: {problem}", file=sys.stderr)
@@ -81,7 +86,59 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="folder for the modules (default: generated/)",
     )
+    new = commands.add_parser(
+        "new", help="write a commented starter spec for an AuthType"
+    )
+    new.add_argument("name", metavar="NAME", help="the connector's name, e.g. 'Acme'")
+    new.add_argument(
+        "--auth", choices=AUTH_TYPES, default="ApiKey", help="default: ApiKey"
+    )
+    new.add_argument(
+        "--grant",
+        choices=GRANTS,
+        help="the OAuth2Type, with --auth OAuth2 (default: AuthorisationCode)",
+    )
+    new.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="FILE",
+        help="where to write it (default: specs/<name>.yaml)",
+    )
+    new.add_argument(
+        "--force", action="store_true", help="overwrite the file if it exists"
+    )
     return parser
+
+
+def _new(
+    name: str, auth: str, grant: str | None, output: Path | None, *, force: bool
+) -> int:
+    if grant is not None and auth != "OAuth2":
+        print("connectorc: --grant goes with --auth OAuth2 only", file=sys.stderr)
+        return 2
+    if not snake_case(name):
+        print(
+            f"connectorc: {name!r} has no letters or digits to name a module by",
+            file=sys.stderr,
+        )
+        return 2
+    path = output or starter_path(name, DEFAULT_SPECS)
+    if path.exists() and not force:
+        print(
+            f"connectorc: {path.as_posix()} exists; pass --force to overwrite it",
+            file=sys.stderr,
+        )
+        return 2
+    # The modeline points at the project's schema when there is one here, else at
+    # the copy inside the installed package.
+    local = Path("schemas") / SCHEMA_PATH.name
+    schema = local if local.is_file() else SCHEMA_PATH
+    text = starter_spec(name, auth, grant, spec=path, schema=schema)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"created {path.as_posix()}")
+    return 0
 
 
 def _specs(given: list[Path]) -> tuple[list[Path], str]:

@@ -1,0 +1,93 @@
+"""``connectorc new``: every AuthType (and OAuth2 grant) gives a spec that validates,
+compiles, and imports; files are not overwritten without --force."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from compiler import compile_spec
+from compiler.cli import main
+from compiler.load import load_spec
+from compiler.scaffold import AUTH_TYPES, GRANTS
+from tests.support import ROOT, import_file
+
+COMBINATIONS = [(auth, None) for auth in AUTH_TYPES if auth != "OAuth2"] + [
+    ("OAuth2", None),
+    *(("OAuth2", grant) for grant in GRANTS),
+]
+
+
+@pytest.mark.parametrize(
+    ("auth", "grant"), COMBINATIONS, ids=[f"{a}-{g}" for a, g in COMBINATIONS]
+)
+def test_every_starter_spec_compiles_and_imports(
+    auth: str, grant: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = ["new", f"Acme {auth} {grant or ''}".strip(), "--auth", auth]
+    if grant:
+        args += ["--grant", grant]
+    assert main(args) == 0
+    [spec] = (tmp_path / "specs").glob("*.yaml")
+    text = spec.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=")
+    connector, module_text = compile_spec(spec)
+    data = load_spec(spec).data
+    assert data["Authentication"]["AuthType"] == auth
+    if auth == "OAuth2":
+        assert data["Authentication"]["OAuth2Type"] == (grant or "AuthorisationCode")
+    module_path = tmp_path / f"{connector.module_name}.py"
+    module_path.write_text(module_text, encoding="utf-8")
+    module = import_file(module_path)
+    client_class = getattr(module, str(connector.class_name))
+    assert client_class.__doc__
+    assert main(["generate", str(spec), "-o", "generated", "-q"]) == 0
+
+
+def test_modeline_points_at_the_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    target = tmp_path / "deep" / "x.yaml"
+    assert main(["new", "X", "--auth", "None", "-o", str(target)]) == 0
+    first = target.read_text(encoding="utf-8").split("\n", 1)[0]
+    relative = first.removeprefix("# yaml-language-server: $schema=")
+    assert (target.parent / relative).resolve() == (
+        ROOT / "schemas" / "connector.schema.json"
+    )
+
+
+def test_refuses_to_overwrite_without_force(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "Acme", "--auth", "Basic"]) == 0
+    spec = tmp_path / "specs" / "acme.yaml"
+    spec.write_text("mine\n", encoding="utf-8")
+    assert main(["new", "Acme", "--auth", "Basic"]) == 2
+    assert "exists; pass --force" in capsys.readouterr().err
+    assert spec.read_text(encoding="utf-8") == "mine\n"
+    assert main(["new", "Acme", "--auth", "Basic", "--force"]) == 0
+    assert "AuthType: Basic" in spec.read_text(encoding="utf-8")
+
+
+def test_grant_needs_oauth2_and_names_need_letters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "Acme", "--auth", "Basic", "--grant", "ClientCredentials"]) == 2
+    assert main(["new", "!!!", "--auth", "Basic"]) == 2
+    assert not (tmp_path / "specs").exists()
+
+
+def test_a_name_with_quotes_stays_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    name = 'Acme "quoted": #not a comment'
+    assert main(["new", name, "--auth", "None"]) == 0
+    [spec] = (tmp_path / "specs").glob("*.yaml")
+    assert load_spec(spec).data["Name"] == name
+    compile_spec(spec)
