@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate validate test lint typecheck format bench clean
+.PHONY: generate validate docs test lint typecheck format bench clean
 
 # The virtual environment is made, and the pinned packages installed, when it is missing
 # or when pyproject.toml or constraints.txt changed since.
@@ -19,6 +19,9 @@ generate: $(STAMP)  ## compile every specs/*.yaml into generated/
 
 validate: $(STAMP)  ## check every spec, write nothing
 	$(BIN)/connectorc validate
+
+docs: $(STAMP)  ## write docs/spec-reference.md from the schema
+	$(BIN)/connectorc docs
 
 test: $(STAMP) lint typecheck  ## lint, type-check and run the tests
 	$(BIN)/python -m pytest

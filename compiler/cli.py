@@ -9,17 +9,20 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .diagnostics import SpecError
+from .docs import reference_markdown
 from .names import snake_case
 from .pipeline import VERSION, display_path, generate, validate_spec
 from .render import RenderError
 from .report import FORMATS, Reporter, Verbosity
 from .resources import SCHEMA_PATH
 from .scaffold import AUTH_TYPES, GRANTS, starter_path, starter_spec
+from .validate import schema
 
 __all__ = ["main"]
 
 DEFAULT_SPECS = Path("specs")
 DEFAULT_OUTPUT = Path("generated")
+DEFAULT_DOCS = Path("docs") / "spec-reference.md"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,6 +31,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "new":
         return _new(args.name, args.auth, args.grant, args.output, force=args.force)
+    if args.command == "docs":
+        return _docs(args.output, check=args.check)
     specs, problem = _specs(args.specs)
     if problem:
         print(f"connectorc: {problem}", file=sys.stderr)
@@ -108,7 +113,46 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument(
         "--force", action="store_true", help="overwrite the file if it exists"
     )
+    docs = commands.add_parser(
+        "docs", help="write the spec reference (Markdown) from the schema"
+    )
+    docs.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        default=DEFAULT_DOCS,
+        metavar="FILE",
+        help="default: docs/spec-reference.md",
+    )
+    docs.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when the file is not what the schema gives",
+    )
     return parser
+
+
+def _docs(output: Path, *, check: bool) -> int:
+    text = reference_markdown(schema())
+    try:
+        current = output.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        current = None
+    if check:
+        if current == text:
+            return 0
+        print(
+            f"connectorc: {output.as_posix()} is stale; run `make docs` and commit it",
+            file=sys.stderr,
+        )
+        return 1
+    if current == text:
+        print(f"unchanged {output.as_posix()}")
+        return 0
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(text.encode("utf-8"))
+    print(f"{'created' if current is None else 'updated'} {output.as_posix()}")
+    return 0
 
 
 def _new(
