@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate validate docs test lint typecheck format bench clean
+.PHONY: generate validate docs lsp test lint typecheck format bench clean
 
 # The virtual environment is made, and the pinned packages installed, when it is missing
 # or when pyproject.toml or constraints.txt changed since.
@@ -23,7 +23,21 @@ validate: $(STAMP)  ## check every spec, write nothing
 docs: $(STAMP)  ## write docs/spec-reference.md from the schema
 	$(BIN)/connectorc docs
 
-test: $(STAMP) lint typecheck  ## lint, type-check and run the tests
+# The YAML language server (npm, pinned by .tools/package-lock.json) for the editor
+# test. Without node and npm it is skipped, and the test says why.
+LSP := .tools/node_modules/yaml-language-server/bin/yaml-language-server
+$(LSP): .tools/package.json .tools/package-lock.json
+	cd .tools && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lsp:  ## install yaml-language-server into .tools/ (when node and npm exist)
+	@if command -v node >/dev/null && command -v npm >/dev/null; then \
+		$(MAKE) --no-print-directory $(LSP); \
+	else \
+		echo "node/npm not found: the yaml-language-server test will be skipped"; \
+	fi
+
+test: $(STAMP) lint typecheck lsp  ## lint, type-check and run the tests
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -41,4 +55,4 @@ bench: $(STAMP)  ## benchmarks: ratios against a baseline measured in the same r
 	$(BIN)/python -m tests.bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .tools/node_modules

@@ -1,0 +1,185 @@
+"""The schema in a real editor back end: ``yaml-language-server`` (the npm package
+behind the common YAML editor extensions), installed by ``make lsp`` into .tools/ and
+run headless over stdio. It finds the schema through each spec's modeline.
+
+Skipped, with the reason in pytest's summary, where Node.js or the server is missing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from compiler import SpecError, validate_spec
+from tests.lsp import LanguageServer, node_problem
+from tests.support import ROOT, SPECS
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(node_problem() is not None, reason=str(node_problem())),
+]
+
+MODELINE = "# yaml-language-server: $schema=../schemas/connector.schema.json\n"
+
+UNKNOWN_AUTH_TYPE = MODELINE + (
+    "SpecVersion: 1\n"
+    "Name: Bad\n"
+    "BaseUrl: https://api.example.com\n"
+    "Authentication:\n"
+    "  AuthType: Oauth2\n"
+    "Methods:\n"
+    "  - { Name: Get, HttpMethod: GET, EndPoint: /x }\n"
+)
+
+NO_TOKEN_URL = MODELINE + (
+    "SpecVersion: 1\n"
+    "Name: Bad\n"
+    "BaseUrl: https://api.example.com\n"
+    "Authentication:\n"
+    "  AuthType: OAuth2\n"
+    "  OAuth2Type: ClientCredentials\n"
+    "Methods:\n"
+    "  - { Name: Get, HttpMethod: GET, EndPoint: /x }\n"
+)
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project folder: the schema, the good specs, and a few broken ones."""
+    root = tmp_path_factory.mktemp("workspace")
+    shutil.copytree(ROOT / "schemas", root / "schemas")
+    shutil.copytree(SPECS, root / "specs")
+    broken = root / "broken"
+    broken.mkdir()
+    (broken / "unknown_auth_type.yaml").write_text(UNKNOWN_AUTH_TYPE)
+    (broken / "no_token_url.yaml").write_text(NO_TOKEN_URL)
+    (broken / "empty.yaml").write_text(MODELINE + "\n")
+    (broken / "authentication.yaml").write_text(
+        MODELINE + "SpecVersion: 1\nAuthentication:\n  \n"
+    )
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(workspace: Path) -> Iterator[LanguageServer]:
+    started = LanguageServer(workspace)
+    try:
+        yield started
+    finally:
+        started.close()
+
+
+def _simple(diagnostics: list[dict[str, Any]]) -> list[tuple[int, int, str]]:
+    """(line, column, message), 1-based as our diagnostics count."""
+    return sorted(
+        (
+            d["range"]["start"]["line"] + 1,
+            d["range"]["start"]["character"] + 1,
+            d["message"],
+        )
+        for d in diagnostics
+    )
+
+
+@pytest.mark.parametrize("spec", sorted(SPECS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_good_specs_have_no_diagnostics(
+    spec: Path, workspace: Path, server: LanguageServer
+) -> None:
+    assert server.diagnostics(workspace / "specs" / spec.name) == []
+
+
+def test_unknown_auth_type(workspace: Path, server: LanguageServer) -> None:
+    path = workspace / "broken" / "unknown_auth_type.yaml"
+    [found] = server.diagnostics(path)
+    assert _simple([found]) == [
+        (
+            6,
+            13,
+            'Value is not accepted. Valid values: "ApiKey", "Basic", "OAuth1", '
+            '"OAuth2", "None", "AuthFields".',
+        )
+    ]
+    assert found["severity"] == 1  # an error
+    assert found["source"] == "yaml-schema: Connector spec"  # our schema's title
+    # Our compiler points at the same place.
+    with pytest.raises(SpecError) as caught:
+        validate_spec(path)
+    [ours] = caught.value.diagnostics
+    assert (ours.line, ours.column) == (6, 13)
+    assert ours.message == "unknown AuthType 'Oauth2'"
+
+
+def test_oauth2_without_access_token_url(
+    workspace: Path, server: LanguageServer
+) -> None:
+    path = workspace / "broken" / "no_token_url.yaml"
+    # The server marks the Authentication key; our compiler marks the mapping's
+    # first key, a line below.
+    assert _simple(server.diagnostics(path)) == [
+        (5, 1, 'Missing property "AccessTokenUrl".')
+    ]
+    with pytest.raises(SpecError) as caught:
+        validate_spec(path)
+    [ours] = caught.value.diagnostics
+    assert (ours.line, ours.column) == (6, 3)
+    assert "is missing 'AccessTokenUrl'" in ours.message
+
+
+def test_hover_shows_the_schema_description(
+    workspace: Path, server: LanguageServer
+) -> None:
+    spec = workspace / "specs" / "spotify.yaml"
+    server.diagnostics(spec)
+    line = spec.read_text().splitlines().index("  AuthType: OAuth2")
+    hover = server.request(
+        "textDocument/hover",
+        {
+            "textDocument": {"uri": spec.as_uri()},
+            "position": {"line": line, "character": 4},
+        },
+    )
+    text = hover["contents"]["value"]
+    assert "The authentication scheme:" in text  # our markdownDescription
+    assert "- `AuthFields`: fields in the request body" in text
+
+
+def _completion_labels(server: LanguageServer, path: Path, line: int) -> list[str]:
+    server.diagnostics(path)
+    result = server.request(
+        "textDocument/completion",
+        {
+            "textDocument": {"uri": path.as_uri()},
+            "position": {"line": line, "character": 2 if line > 1 else 0},
+        },
+    )
+    return [item["label"] for item in result["items"]]
+
+
+def test_completion_offers_a_new_spec(workspace: Path, server: LanguageServer) -> None:
+    labels = _completion_labels(server, workspace / "broken" / "empty.yaml", 1)
+    assert "New connector spec" in labels
+    assert {"SpecVersion", "Name", "BaseUrl", "Authentication", "Methods"} <= set(
+        labels
+    )
+
+
+def test_completion_offers_each_auth_type_and_no_secret(
+    workspace: Path, server: LanguageServer
+) -> None:
+    labels = _completion_labels(server, workspace / "broken" / "authentication.yaml", 3)
+    for snippet in (
+        "ApiKey",
+        "Basic",
+        "None",
+        "AuthFields",
+        "OAuth1",
+        "OAuth2 AuthorisationCode",
+        "OAuth2 ClientCredentials",
+        "OAuth2 PasswordCredentials",
+    ):
+        assert snippet in labels
+    assert "ClientSecret" not in labels  # doNotSuggest on run-time secrets
