@@ -182,6 +182,13 @@ def _new(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     print(f"created {path.as_posix()}")
+    # The starter compiles for any AuthType; only the name can make it fail (a name
+    # that hides a standard module, say), and the author should hear it now.
+    try:
+        validate_spec(path, display_path(path))
+    except SpecError as exc:
+        Reporter().diagnostics(exc.diagnostics)
+        return 1
     return 0
 
 

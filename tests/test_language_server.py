@@ -183,3 +183,10 @@ def test_completion_offers_each_auth_type_and_no_secret(
     ):
         assert snippet in labels
     assert "ClientSecret" not in labels  # doNotSuggest on run-time secrets
+
+
+def test_the_skip_reason_names_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "")
+    assert node_problem() == (
+        "node is not installed: the yaml-language-server test needs Node.js 20+"
+    )

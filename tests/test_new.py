@@ -91,3 +91,12 @@ def test_a_name_with_quotes_stays_text(
     [spec] = (tmp_path / "specs").glob("*.yaml")
     assert load_spec(spec).data["Name"] == name
     compile_spec(spec)
+
+
+def test_a_name_that_cannot_compile_is_reported_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "Json", "--auth", "None"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("specs/json.yaml:6:7: Name 'Json' would generate json.py")

@@ -25,16 +25,13 @@ def _expected(case: str) -> list[str]:
     return (ROOT / case).with_suffix(".expected").read_text().splitlines()
 
 
-def run(
-    *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
+def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "compiler", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
-        env=env,
     )
 
 
