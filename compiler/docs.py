@@ -16,6 +16,8 @@ __all__ = ["reference_markdown"]
 
 Schema = Mapping[str, Any]
 
+TYPE_WORDS = {"string": "text", "integer": "integer", "number": "number"}
+
 HEADER = """\
 <!-- Generated from schemas/connector.schema.json by `make docs` (connectorc docs);
      do not edit by hand. -->
@@ -185,11 +187,10 @@ def _type_of(node: Schema, root: Schema, *, link: bool) -> str:
     if kind == "object":
         extra = node.get("additionalProperties")
         if isinstance(extra, dict) and extra.get("type"):
-            return f"mapping to {extra['type']}"
+            return f"mapping to {_type_of(extra, root, link=link)}"
         return "mapping"
-    words = {"string": "text", "integer": "integer", "boolean": "boolean"}
     if isinstance(kind, str):
-        return words.get(kind, kind)
+        return TYPE_WORDS.get(kind, kind)
     return ""
 
 

@@ -167,3 +167,10 @@ def test_docs_command_check(tmp_path: Path) -> None:
     assert again.stdout.startswith("unchanged")
     checked = subprocess.run([*command, "--check"], capture_output=True, text=True)
     assert checked.returncode == 0
+
+
+def test_every_spec_carries_the_modeline() -> None:
+    modeline = "# yaml-language-server: $schema=../schemas/connector.schema.json"
+    for spec in sorted((ROOT / "specs").glob("*.yaml")):
+        first = spec.read_text(encoding="utf-8").split("\n", 1)[0]
+        assert first == modeline, spec.name
