@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -196,3 +198,42 @@ def test_pre_commit_hook_validates_specs() -> None:
         [str(binary), "validate", "specs/mailchimp.yaml"], cwd=ROOT, check=False
     )
     assert good.returncode == 0
+
+
+@pytest.mark.slow
+def test_pre_commit_runs_the_hook_from_this_repository(tmp_path: Path) -> None:
+    """The real pre-commit installs this repository as a hook and runs it on the
+    staged specs/*.yaml of another repository (and on nothing else)."""
+    repo = tmp_path / "repo"
+    (repo / "specs").mkdir(parents=True)
+    (repo / "other").mkdir()
+    shutil.copy2(SPECS / "mailchimp.yaml", repo / "specs" / "mailchimp.yaml")
+    shutil.copytree(ROOT / "schemas", repo / "schemas")
+    shutil.copy2(BROKEN / "bad_http_method.yaml", repo / "specs" / "bad.yaml")
+    shutil.copy2(BROKEN / "bad_target_type.yaml", repo / "other" / "bad.yaml")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "pre-commit"),
+            "try-repo",
+            str(ROOT),
+            "connectorc-validate",
+            "--files",
+            "specs/mailchimp.yaml",
+            "specs/bad.yaml",
+            "other/bad.yaml",
+        ],
+        cwd=repo,
+        env={**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    expected = (BROKEN / "bad_http_method.expected").read_text().splitlines()
+    assert expected[0].replace("tests/broken/bad_http_method", "specs/bad") in output
+    assert "1 valid, 1 with errors" in output  # other/bad.yaml was not passed
