@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -283,6 +284,10 @@ def test_the_same_nonce_twice_is_a_clear_error(
     twitter: ModuleType, provider: Provider, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(twitter.OAuth1Auth, "generate_nonce", lambda self: "fixed")
+    # The provider keys a nonce by its timestamp too: two requests in different
+    # seconds would not be a replay, so both carry the same one.
+    now = str(int(time.time()))
+    monkeypatch.setattr(twitter.OAuth1Auth, "generate_timestamp", lambda self: now)
     client = client_with_dashboard_token(twitter, provider)
     assert client.home_timeline()["user"] == "jane"
     with pytest.raises(twitter.TwitterError) as caught:
