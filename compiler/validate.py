@@ -62,6 +62,7 @@ PATTERN_MESSAGES = {
     "PythonName": "must be a snake_case Python identifier (a-z, 0-9, _)",
     "Header": "is not a valid HTTP header name",
     "Format": "must contain {ApiKey}, which stands for the key",
+    "Script": "must be a relative path to a .py file, such as scripts/hooks.py",
 }
 
 TYPE_WORDS = {
