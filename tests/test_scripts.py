@@ -114,7 +114,7 @@ def after_action(
     response: httpx.Response, auth_value: str | None, context: MutableMapping[str, Any]
 ) -> bool:
     context["method after"] = True
-    return response.json()["json"]["note"] != "refuse"
+    return bool(response.json()["json"]["note"] != "refuse")
 """
 )
 
@@ -652,3 +652,114 @@ def test_broken_script_is_a_located_error(
     [result] = generate([Path("spec/spec.yaml")], tmp_path / "out")
     assert [d.headline for d in result.diagnostics] == expected
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+# -- generated code with scripts meets the bar of every generated module -------------
+
+# Every AuthType (and each OAuth 2 grant) with a connector script and a method script.
+AUTH_BLOCKS = {
+    "api_key": "AuthType: ApiKey",
+    "basic": "AuthType: Basic",
+    "none": "AuthType: None",
+    "fields": "AuthType: AuthFields\n  Fields: [{ Name: Tok, Key: tok, Type: Text }]",
+    "oauth1": (
+        "AuthType: OAuth1\n"
+        "  RequestTokenUrl: https://api.example.com/request\n"
+        "  AuthorizeUrl: https://api.example.com/authorize\n"
+        "  AccessTokenUrl: https://api.example.com/access"
+    ),
+    "code": (
+        "AuthType: OAuth2\n  OAuth2Type: AuthorisationCode\n"
+        "  AuthoriseUrl: https://api.example.com/authorise\n"
+        "  AccessTokenUrl: https://api.example.com/token"
+    ),
+    "password": (
+        "AuthType: OAuth2\n  OAuth2Type: PasswordCredentials\n"
+        "  AccessTokenUrl: https://api.example.com/token"
+    ),
+    "client": (
+        "AuthType: OAuth2\n  OAuth2Type: ClientCredentials\n"
+        "  AccessTokenUrl: https://api.example.com/token"
+    ),
+}
+
+QUALITY_SPEC = """\
+SpecVersion: 1
+Name: Quality {name}
+BaseUrl: https://api.example.com
+Script: scripts/{script}.py
+Authentication:
+  {auth}
+Methods:
+  - Name: Send
+    HttpMethod: POST
+    EndPoint: /send/{{{{Id}}}}
+    Script: scripts/method.py
+    Parameters:
+      - {{ TargetType: MergeField, TargetName: Id }}
+      - {{ TargetType: Body, TargetName: note }}
+  - {{ Name: Plain, HttpMethod: PUT, EndPoint: /plain, ResponseFormat: PlainText }}
+"""
+
+ACTION_SCRIPT = (
+    HEAD
+    + """import hashlib
+from collections.abc import Mapping
+
+SALT: bytes = b"x"
+
+
+def before_action(
+    request: httpx.Request, auth_value: str | None, context: dict[str, Any]
+) -> bool | None:
+    request.headers["X-Digest"] = _digest(request.content)
+    return None
+
+
+def after_action(
+    response: httpx.Response, auth_value: str | None, context: Mapping[str, object]
+) -> None:
+    pass
+
+
+def after_error(
+    response: httpx.Response, auth_value: str | None, context: dict[str, Any]
+) -> bool:
+    return response.status_code != 404
+
+
+def _digest(body: bytes) -> str:
+    return hashlib.sha256(SALT + body).hexdigest()
+"""
+)
+
+
+def test_modules_with_scripts_pass_ruff_and_mypy_strict(tmp_path: Path) -> None:
+    from tests.test_generated_quality import (
+        RUFF_RULES,
+        _mypy,
+        _ruff_check,
+        _ruff_format,
+    )
+
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "actions.py").write_text(ACTION_SCRIPT, encoding="utf-8")
+    (tmp_path / "scripts" / "tokens.py").write_text(
+        ACTION_SCRIPT + TOKEN_SCRIPT.removeprefix(HEAD), encoding="utf-8"
+    )
+    (tmp_path / "scripts" / "client.py").write_text(
+        ACTION_SCRIPT + ABORT_SCRIPT.removeprefix(HEAD), encoding="utf-8"
+    )
+    (tmp_path / "scripts" / "method.py").write_text(METHOD_SCRIPT, encoding="utf-8")
+    names = []
+    for name, auth in AUTH_BLOCKS.items():
+        script = {"password": "tokens", "code": "tokens", "client": "client"}
+        spec = QUALITY_SPEC.format(
+            name=name, auth=auth, script=script.get(name, "actions")
+        )
+        module = compile_text(spec, tmp_path, f"{name}.yaml")
+        names.append(Path(module.__file__ or "").name)
+    assert _ruff_check(tmp_path, names, *RUFF_RULES) == ""
+    assert _ruff_check(tmp_path, names) == ""
+    assert _ruff_format(tmp_path, names) == ""
+    assert _mypy(tmp_path, names, tmp_path / "mypy_cache") == ""
