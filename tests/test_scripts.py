@@ -5,7 +5,12 @@ servers (httpbin, the OAuth 2 test server)."""
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import hmac
+import json
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -16,7 +21,7 @@ import pytest
 from compiler import generate
 from tests.oauth2_fixtures import PASSWORD, SALESFORCE, SPOTIFY
 from tests.oauth2_server import OAuth2TestServer
-from tests.support import compile_text
+from tests.support import compile_text, import_generated
 
 # -- compiling a spec with its scripts ------------------------------------------------
 
@@ -763,3 +768,103 @@ def test_modules_with_scripts_pass_ruff_and_mypy_strict(tmp_path: Path) -> None:
     assert _ruff_check(tmp_path, names) == ""
     assert _ruff_format(tmp_path, names) == ""
     assert _mypy(tmp_path, names, tmp_path / "mypy_cache") == ""
+
+
+# -- the example: Shopify-style webhooks signed by a hook ------------------------------
+
+
+def _shopify_signature(secret: str, body: bytes) -> str:
+    """What a receiver computes, as in Shopify's documentation."""
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def test_example_webhooks_are_signed_over_the_bytes_sent(httpbin: Any) -> None:
+    module = import_generated("shopify_webhooks")
+    secret = "shpss_0123456789abcdef"
+    with module.ShopifyWebhooksClient(
+        api_key=secret, app_host="unused", base_url=httpbin.url + "/anything"
+    ) as client:
+        echoes = [
+            client.order_created(
+                shop_domain="example.myshopify.com",
+                id=820982911946154508,
+                email="jon@example.com",
+                total_price=Decimal("199.65"),
+            ),
+            client.app_uninstalled(
+                shop_domain="example.myshopify.com", id=1, domain="x"
+            ),
+        ]
+    for echo, topic in zip(echoes, ("orders/create", "app/uninstalled"), strict=True):
+        headers = echo["headers"]
+        assert echo["url"].endswith(f"/anything/webhooks/{topic}")
+        assert headers["X-Shopify-Topic"] == topic
+        assert headers["X-Shopify-Shop-Domain"] == "example.myshopify.com"
+        # The receiver's check passes on the raw body it got ...
+        body = echo["data"].encode()
+        assert headers["X-Shopify-Hmac-Sha256"] == _shopify_signature(secret, body)
+        # ... and the secret itself went nowhere.
+        assert secret not in json.dumps(echo)
+    assert echoes[0]["json"]["total_price"] == "199.65"
+    ids = {echo["headers"]["X-Shopify-Webhook-Id"] for echo in echoes}
+    assert len(ids) == 2  # one id per webhook (per call)
+
+
+def test_example_hook_keeps_one_webhook_id_per_context() -> None:
+    module = import_generated("shopify_webhooks")
+    context: dict[str, Any] = {}
+    sent = []
+    for _ in range(2):  # as when one call sends its request twice
+        request = httpx.Request("POST", "https://app.example.com/x", content=b"{}")
+        assert module._connector_before_action(request, "secret", context) is None
+        sent.append(request.headers)
+    assert sent[0]["X-Shopify-Webhook-Id"] == sent[1]["X-Shopify-Webhook-Id"]
+    assert sent[0]["X-Shopify-Hmac-Sha256"] == _shopify_signature("secret", b"{}")
+    unsigned = httpx.Request("POST", "https://app.example.com/x")
+    assert module._connector_before_action(unsigned, None, {}) is False
+
+
+RETRY_SCRIPT = (
+    HEAD
+    + """
+SENT: list[int] = []
+
+
+def before_action(
+    request: httpx.Request, auth_value: str | None, context: dict[str, Any]
+) -> None:
+    context["sends"] = context.get("sends", 0) + 1
+    request.headers["X-Token-Seen"] = str(auth_value)
+
+
+def after_action(
+    response: httpx.Response, auth_value: str | None, context: dict[str, Any]
+) -> None:
+    SENT.append(context["sends"])
+"""
+)
+
+
+def test_context_is_kept_across_the_requests_of_one_call(
+    tmp_path: Path, oauth2_server: OAuth2TestServer
+) -> None:
+    """A 401 makes the OAuth 2 client renew its token and send the request again:
+    before_action runs on both sends, with the call's one context, and sees the
+    access token in use each time."""
+    spec = PASSWORD_SPEC.replace("scripts/token.py", "scripts/retry.py")
+    module = compile_with_scripts(tmp_path, spec, retry=RETRY_SCRIPT)
+    with module.OrgClient(
+        client_id=SALESFORCE.client_id,
+        client_secret=SALESFORCE.client_secret,
+        username="alice",
+        password=PASSWORD,
+        token_endpoint=oauth2_server.token_url(),
+        base_url=oauth2_server.api_url(),
+    ) as client:
+        client.limits()
+        first = client.token["access_token"]
+        oauth2_server.revoke_access_tokens()
+        client.limits()
+        assert client.token["access_token"] != first
+    assert module.SENT == [1, 2]
