@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import re
 import subprocess
 import sys
 from dataclasses import dataclass, replace
@@ -59,6 +60,7 @@ TOKEN_EVENTS = (
     "after_oauth2_refresh",
 )
 EVENTS = (*ACTION_EVENTS, *TOKEN_EVENTS)
+DEF = re.compile(r"def\s+(\w+)")
 # Packages a script may import besides the standard library: what the module needs.
 ALLOWED_PACKAGES = frozenset({"httpx", "authlib"})
 
@@ -211,7 +213,10 @@ def _load(
         )
         return None
     folder = spec_path.resolve().parent
-    file = (folder / relative).resolve()
+    try:
+        file = (folder / relative).resolve()
+    except (OSError, ValueError):  # a NUL in the path, a symbolic link loop
+        file = folder / relative
     if not file.is_relative_to(folder):  # a symbolic link out of the folder
         errors.append(
             spec.diagnostic(
@@ -225,11 +230,12 @@ def _load(
     try:
         raw = file.read_bytes()
         text = raw.decode("utf-8")
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        reason = exc.strerror if isinstance(exc, OSError) else None
         errors.append(
             spec.diagnostic(
                 where,
-                f"cannot read the script {written!r}: {exc.strerror or exc}",
+                f"cannot read the script {written!r}: {reason or exc}",
                 "check the path; it is relative to the spec",
             )
         )
@@ -638,8 +644,10 @@ class _Checker:
             if isinstance(node, ast.FunctionDef) and node.name in renamed:
                 index = node.lineno - start
                 line = lines[index]
-                column = _char_column(line, node.col_offset) + len("def ")
-                assert line[column : column + len(node.name)] == node.name
+                at = _char_column(line, node.col_offset)
+                found = DEF.match(line, at)
+                assert found is not None and found.group(1) == node.name
+                column = found.start(1)
                 lines[index] = (
                     line[:column] + renamed[node.name] + line[column + len(node.name) :]
                 )
