@@ -630,6 +630,7 @@ class _Checker:
         """The script's statements as written, less imports, hooks renamed."""
         renamed = {h.event: h.function for h in hooks}
         chunks: list[str] = []
+        previous_end = 0
         for node in body:
             if isinstance(node, ast.Import | ast.ImportFrom):
                 continue
@@ -651,8 +652,16 @@ class _Checker:
                 lines[index] = (
                     line[:column] + renamed[node.name] + line[column + len(node.name) :]
                 )
-            chunks.append("\n".join(lines))
-        return "\n\n\n".join(chunks) + "\n" if chunks else ""
+            if chunks:
+                # The blank lines the author left (at most two), not those of
+                # imports taken out from between.
+                gap = start - previous_end - 1
+                between = self.lines[previous_end : start - 1]
+                blank = min(2, gap, sum(1 for line in between if not line.strip()))
+                chunks.append("\n" * blank)
+            chunks.append("\n".join(lines) + "\n")
+            previous_end = end
+        return "".join(chunks)
 
 
 def import_lines(node: ast.stmt) -> list[ImportLine]:

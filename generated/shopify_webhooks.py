@@ -156,11 +156,10 @@ class ApiKeyAuth(httpx.Auth):
         yield request
 
 
-# -- hooks from scripts/shopify_webhooks.py (connector), sha256 6a2c192301c6d811; the author's code.
+# -- hooks of the connector, the author's code from scripts/shopify_webhooks.py
+# Script sha256: 6a2c192301c6d811f3bf077546deb65ea4ac0d3af3e040994845b494fdccb6fb
 
 SIGNATURE_HEADER = "X-Shopify-Hmac-Sha256"
-
-
 WEBHOOK_ID_HEADER = "X-Shopify-Webhook-Id"
 
 

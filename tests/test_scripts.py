@@ -19,7 +19,14 @@ import httpx
 import pytest
 
 from compiler import generate
-from tests.oauth2_fixtures import PASSWORD, SALESFORCE, SPOTIFY
+from tests.oauth2_fixtures import (
+    CALENDAR,
+    PASSWORD,
+    REDIRECT_URI,
+    SALESFORCE,
+    SPOTIFY,
+    consent,
+)
 from tests.oauth2_server import OAuth2TestServer
 from tests.support import compile_text, import_generated
 
@@ -711,6 +718,8 @@ ACTION_SCRIPT = (
     + """import hashlib
 from collections.abc import Mapping
 
+from authlib.common.encoding import to_bytes
+
 SALT: bytes = b"x"
 
 
@@ -734,7 +743,7 @@ def after_error(
 
 
 def _digest(body: bytes) -> str:
-    return hashlib.sha256(SALT + body).hexdigest()
+    return hashlib.sha256(SALT + to_bytes(body)).hexdigest()
 """
 )
 
@@ -868,3 +877,79 @@ def test_context_is_kept_across_the_requests_of_one_call(
         client.limits()
         assert client.token["access_token"] != first
     assert module.SENT == [1, 2]
+
+
+CODE_SPEC = """\
+SpecVersion: 1
+Name: Diary
+BaseUrl: https://api.example.com
+Script: scripts/token.py
+Authentication:
+  AuthType: OAuth2
+  OAuth2Type: AuthorisationCode
+  AuthoriseUrl: https://accounts.example.com/authorise
+  AccessTokenUrl: https://accounts.example.com/token
+  ClientAuthentication: Body
+Methods:
+  - { Name: Events, HttpMethod: GET, EndPoint: /events }
+"""
+
+
+def test_token_hooks_run_on_the_code_exchange_of_the_async_client(
+    tmp_path: Path, oauth2_server: OAuth2TestServer
+) -> None:
+    module = compile_with_scripts(tmp_path, CODE_SPEC, token=TOKEN_SCRIPT)
+
+    async def flow() -> Any:
+        async with module.AsyncDiaryClient(
+            client_id=CALENDAR.client_id,
+            client_secret=CALENDAR.client_secret,
+            authorization_endpoint=oauth2_server.authorize_url(),
+            token_endpoint=oauth2_server.token_url(),
+            base_url=oauth2_server.api_url(),
+        ) as client:
+            request = client.authorization_url(REDIRECT_URI)
+            redirect = await asyncio.to_thread(consent, request.url)
+            await client.fetch_token(redirect)
+            return await client.events()
+
+    assert asyncio.run(flow())["path"] == "events"
+    assert oauth2_server.token_requests == {"authorization_code": 1}
+    assert oauth2_server.token_headers[0]["X-Token-Hook"] == "token"
+    assert [entry[0] for entry in module.SEEN] == ["before token", "after token"]
+
+
+SHARED_SPEC = """\
+SpecVersion: 1
+Name: Shared
+BaseUrl: http://127.0.0.1
+Authentication:
+  AuthType: None
+Methods:
+  - { Name: One, HttpMethod: GET, EndPoint: /anything/one, Script: scripts/tag.py }
+  - { Name: Two, HttpMethod: GET, EndPoint: /anything/two, Script: scripts/tag.py }
+  - { Name: Three, HttpMethod: GET, EndPoint: /anything/three }
+"""
+
+TAG_SCRIPT = (
+    HEAD
+    + """
+
+def before_action(
+    request: httpx.Request, auth_value: str | None, context: dict[str, Any]
+) -> None:
+    request.headers["X-Tag"] = f"{request.url.path} {auth_value}"
+"""
+)
+
+
+def test_a_script_named_by_two_methods_is_inlined_once(
+    tmp_path: Path, httpbin: Any
+) -> None:
+    module = compile_with_scripts(tmp_path, SHARED_SPEC, tag=TAG_SCRIPT)
+    source = Path(module.__file__ or "").read_text(encoding="utf-8")
+    assert source.count("def _one_before_action(") == 1
+    with module.SharedClient(base_url=httpbin.url) as client:
+        assert client.one()["headers"]["X-Tag"] == "/anything/one None"
+        assert client.two()["headers"]["X-Tag"] == "/anything/two None"
+        assert "X-Tag" not in client.three()["headers"]
