@@ -953,3 +953,22 @@ def test_a_script_named_by_two_methods_is_inlined_once(
         assert client.one()["headers"]["X-Tag"] == "/anything/one None"
         assert client.two()["headers"]["X-Tag"] == "/anything/two None"
         assert "X-Tag" not in client.three()["headers"]
+
+
+def test_a_script_linked_from_outside_the_spec_folder_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path / "outside.py"
+    outside.write_text(HEAD + HOOK, encoding="utf-8")
+    folder = tmp_path / "spec"
+    (folder / "scripts").mkdir(parents=True)
+    (folder / "scripts" / "hooks.py").symlink_to(outside)
+    (folder / "scripts" / "method.py").write_text(METHOD_OK, encoding="utf-8")
+    spec = SPEC_WITH_SCRIPT.format(path="scripts/hooks.py")
+    (folder / "spec.yaml").write_text(spec, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    [result] = generate([Path("spec/spec.yaml")], tmp_path / "out")
+    assert [d.headline for d in result.diagnostics] == [
+        "spec/spec.yaml:5:9: Script 'scripts/hooks.py' leads out of the spec's "
+        "folder; keep the script inside the spec's folder tree"
+    ]
