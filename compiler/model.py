@@ -11,12 +11,15 @@ import hashlib
 import keyword
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .diagnostics import SpecError
 from .load import LoadedSpec
 from .names import env_var, pascal_case, snake_case
 from .semantics import MERGE_FIELD, credential_names, python_name
+
+if TYPE_CHECKING:
+    from .scripts import Script
 
 __all__ = [
     "AUTHLIB_REQUIREMENT",
@@ -160,6 +163,7 @@ class Method:
     parameters: tuple[Parameter, ...]
     request_format: str
     response_format: str
+    script: Script | None = None  # its hooks (compiler/scripts.py)
 
     def of_type(self, target_type: str) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.target_type == target_type)
@@ -305,6 +309,7 @@ class Connector:
     methods: tuple[Method, ...]
     default_request_format: str
     data_types: frozenset[str] = field(default_factory=frozenset)
+    script: Script | None = None  # the connector's hooks (compiler/scripts.py)
 
     @property
     def error_name(self) -> Identifier:
@@ -331,6 +336,8 @@ class Connector:
         if self.auth.kind == "OAuth1":
             names += ["ACCESS_TOKEN_URL", "AUTHORIZE_URL", "REQUEST_TOKEN_URL"]
             names += ["OAuth1Token"]
+        if self.has_scripts:
+            names.append("HookAborted")
         return tuple(
             sorted((str(n) for n in names), key=lambda n: (not n.isupper(), n))
         )
@@ -341,6 +348,10 @@ class Connector:
         if self.auth.kind in ("OAuth1", "OAuth2"):
             return (HTTPX_REQUIREMENT, AUTHLIB_REQUIREMENT)
         return (HTTPX_REQUIREMENT,)
+
+    @property
+    def has_scripts(self) -> bool:
+        return self.script is not None or any(m.script for m in self.methods)
 
     @property
     def env_types(self) -> frozenset[str]:

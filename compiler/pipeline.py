@@ -10,6 +10,7 @@ from .diagnostics import Diagnostic, SpecError
 from .load import load_spec
 from .model import Connector, build_connector
 from .render import render_module
+from .scripts import attach_scripts
 from .validate import validate
 from .write import WriteOutcome, is_generated, write_module
 
@@ -43,7 +44,7 @@ def validate_spec(path: Path, display: str | None = None) -> Connector:
     """Load, validate and model one spec; raises ``SpecError`` with every problem."""
     spec = load_spec(path, display)
     validate(spec)
-    return build_connector(spec, path.name)
+    return attach_scripts(build_connector(spec, path.name), spec, path)
 
 
 def compile_spec(path: Path, display: str | None = None) -> tuple[Connector, str]:

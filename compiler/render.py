@@ -19,6 +19,7 @@ import jinja2
 
 from .model import PYTHON_TYPES, Connector, Credential, Identifier, Parameter, Property
 from .resources import TEMPLATES_PATH
+from .scripts import check_module_names, hooks, script_imports, scripts
 
 __all__ = ["TEMPLATES_PATH", "RenderError", "literal", "render_module"]
 
@@ -206,13 +207,24 @@ def _environment() -> jinja2.Environment:
     env.filters["annotation"] = _annotation
     env.filters["default"] = _default
     env.filters["env_expression"] = _env_expression
+    env.globals["hooks"] = hooks
+    env.globals["scripts"] = scripts
     return env
 
 
 def render_module(connector: Connector, compiler_version: str) -> str:
     """The formatted text of the module for ``connector``."""
     template = _environment().get_template("module.py.j2")
-    text = template.render(c=connector, compiler_version=Code(compiler_version))
+    version = Code(compiler_version)
+    text = template.render(c=connector, compiler_version=version, script_imports=())
+    if connector.has_scripts:
+        # Again with the scripts' imports the module does not make already.
+        imports = [Code(line) for line in script_imports(connector, text)]
+        text = template.render(
+            c=connector, compiler_version=version, script_imports=imports
+        )
+        check_module_names(connector, text)
+        text = _sort_imports(text)
     try:
         # compile, not ast.parse: it also refuses what only the symbol table sees,
         # such as two arguments of the same name.
@@ -230,6 +242,22 @@ def _ruff() -> str:
     from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
     return str(find_ruff_bin())
+
+
+def _sort_imports(text: str) -> str:
+    """Imports in isort's order: a script's imports join the module's own."""
+    fix = ("check", "--isolated", "--select", "I", "--fix", "--exit-zero")
+    result = subprocess.run(
+        [_ruff(), *fix, "--target-version", "py311", "--stdin-filename", "m.py", "-"],
+        input=text,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RenderError(f"ruff could not sort the imports: {result.stderr}")
+    return result.stdout
 
 
 def _format(text: str) -> str:

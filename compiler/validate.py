@@ -59,6 +59,7 @@ PATTERN_MESSAGES = {
     "PythonName": "must be a snake_case Python identifier (a-z, 0-9, _)",
     "Header": "is not a valid HTTP header name",
     "Format": "must contain {ApiKey}, which stands for the key",
+    "Script": "must be a relative path to a .py file",
 }
 
 TYPE_WORDS = {
@@ -322,6 +323,8 @@ def _no_match(spec: LoadedSpec, path: JsonPath, value: Any) -> Diagnostic:
         hint = "use lower-case letters, digits and _, not starting with a digit"
     elif key == "Header":
         hint = "use letters, digits and '-', as in 'X-Api-Key'"
+    elif key == "Script":
+        hint = "write the path relative to the spec, as in 'scripts/hooks.py'"
     else:
         hint = "put {ApiKey} where the key goes, as in 'Bearer {ApiKey}'"
     return spec.diagnostic(path, f"{_where(path)} {text}, not {value!r}", hint)

@@ -19,6 +19,7 @@ import ast
 import copy
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -281,6 +282,8 @@ def _compile_one(text: str, outcome: _Outcome) -> None:
     outcome.count += 1
     folder = outcome.folder / f"example{outcome.count}"
     folder.mkdir()
+    if (SPECS / "scripts").is_dir():  # the hook scripts some specs name
+        shutil.copytree(SPECS / "scripts", folder / "scripts")
     spec = folder / "spec.yaml"
     spec.write_bytes(text.encode("utf-8", "surrogatepass"))
     try:

@@ -49,6 +49,9 @@ def _copy_specs(folder: Path) -> Path:
     specs.mkdir()
     for path in SPEC_FILES:
         shutil.copy2(path, specs / path.name)
+    scripts = SPEC_FILES[0].parent / "scripts"  # the hook scripts some specs name
+    if scripts.is_dir():
+        shutil.copytree(scripts, specs / "scripts")
     return specs
 
 
