@@ -201,9 +201,15 @@ def test_pre_commit_hook_validates_specs() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("CONNECTORC_NETWORK_TESTS"),
+    reason="pre-commit builds the hook's environment from PyPI, and tests reach "
+    "nothing beyond 127.0.0.1; set CONNECTORC_NETWORK_TESTS=1 to run it",
+)
 def test_pre_commit_runs_the_hook_from_this_repository(tmp_path: Path) -> None:
     """The real pre-commit installs this repository as a hook and runs it on the
-    staged specs/*.yaml of another repository (and on nothing else)."""
+    staged specs/*.yaml of another repository (and on nothing else). Opt-in: the
+    hook's environment is installed from PyPI."""
     repo = tmp_path / "repo"
     (repo / "specs").mkdir(parents=True)
     (repo / "other").mkdir()
