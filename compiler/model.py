@@ -30,9 +30,12 @@ __all__ = [
     "NoAuth",
     "OAuth1Auth",
     "OAuth2Auth",
+    "Paging",
     "Parameter",
     "PathPart",
     "Property",
+    "RateLimits",
+    "Retries",
     "build_connector",
 ]
 
@@ -142,6 +145,39 @@ class PathPart:
     from_property: bool = False
 
 
+SECONDS_PER = {"Second": 1, "Minute": 60, "Hour": 3600, "Day": 86400}
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """Limits kept together: at most ``count`` requests in any ``seconds``, and a gap
+    of ``gap`` seconds between requests (0 for none)."""
+
+    windows: tuple[tuple[int, int], ...]
+    gap: float
+
+
+@dataclass(frozen=True)
+class Retries:
+    max_attempts: int = 3
+    initial_delay: float = 0.5
+    max_delay: float = 30.0
+
+
+@dataclass(frozen=True)
+class Paging:
+    """How a method's results come in pages (see the schema's Paging)."""
+
+    style: Literal["PageNumber", "Offset", "NextUrl", "Cursor", "LinkHeader"]
+    items_path: tuple[str, ...]
+    page_size: int | None
+    size_parameter: str | None
+    # The query parameter paging sets: page number, offset or cursor.
+    parameter: str | None
+    first_page: int
+    field_path: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Method:
     name: str
@@ -153,6 +189,23 @@ class Method:
     parameters: tuple[Parameter, ...]
     request_format: str
     response_format: str
+    paging: Paging | None = None
+    # Its own limits (which replace the connector's), or None to share those.
+    rate_limits: RateLimits | None = None
+    retry_safe: bool = False
+
+    @property
+    def retries(self) -> bool:
+        """True when a failed request may be sent again: idempotent, or marked safe."""
+        return self.http_method not in ("POST", "PATCH") or self.retry_safe
+
+    @property
+    def iter_name(self) -> Identifier:
+        return Identifier(f"iter_{self.python_name}")
+
+    @property
+    def paging_name(self) -> Identifier:
+        return Identifier(f"_PAGING_{self.python_name.upper()}")
 
     def of_type(self, target_type: str) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.target_type == target_type)
@@ -298,6 +351,34 @@ class Connector:
     methods: tuple[Method, ...]
     default_request_format: str
     data_types: frozenset[str] = field(default_factory=frozenset)
+    rate_limits: RateLimits | None = None
+    retries: Retries = Retries()
+
+    @property
+    def paged(self) -> tuple[Method, ...]:
+        return tuple(m for m in self.methods if m.paging is not None)
+
+    @property
+    def paging_styles(self) -> frozenset[str]:
+        return frozenset(m.paging.style for m in self.methods if m.paging is not None)
+
+    @property
+    def rate_limited(self) -> bool:
+        """True when any request is throttled (the connector's or a method's limits)."""
+        return any(self.throttle_of(m) is not None for m in self.methods)
+
+    @property
+    def throttled_methods(self) -> tuple[Method, ...]:
+        """Methods with limits of their own (which replace the connector's)."""
+        return tuple(m for m in self.methods if _limits(m.rate_limits))
+
+    def throttle_of(self, method: Method) -> Identifier | None:
+        """The client attribute that throttles ``method``'s requests, if any."""
+        if method.rate_limits is not None:
+            if _limits(method.rate_limits):
+                return Identifier(f"_throttle_{method.python_name}")
+            return None
+        return Identifier("_throttle") if _limits(self.rate_limits) else None
 
     @property
     def error_name(self) -> Identifier:
@@ -368,6 +449,11 @@ class Connector:
         return tuple(sorted(names, key=lambda n: (not n.isupper(), n)))
 
 
+def _limits(limits: RateLimits | None) -> bool:
+    """True when ``limits`` holds any limit (an empty RateLimits list lifts them)."""
+    return limits is not None and bool(limits.windows or limits.gap)
+
+
 def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:
     """The model of a spec that ``validate`` has accepted."""
     data: dict[str, Any] = spec.data
@@ -383,6 +469,7 @@ def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:
     used_types |= {p.data_type for p in properties}
     used_types |= {c.data_type for c in credentials}
     _refuse_files(spec, data)
+    retries = data.get("Retries", {})
     return Connector(
         spec_file=spec_name,
         spec_sha256=hashlib.sha256(spec.text.encode("utf-8")).hexdigest(),
@@ -398,6 +485,48 @@ def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:
         methods=methods,
         default_request_format=default_format,
         data_types=frozenset(used_types),
+        rate_limits=_rate_limits(data.get("RateLimits")),
+        retries=Retries(
+            max_attempts=retries.get("MaxAttempts", 3),
+            initial_delay=float(retries.get("InitialDelay", 0.5)),
+            max_delay=float(retries.get("MaxDelay", 30.0)),
+        ),
+    )
+
+
+def _rate_limits(data: list[dict[str, Any]] | None) -> RateLimits | None:
+    """The limits of a RateLimits list; None when there is none (an empty list
+    written on a method is kept: it lifts the connector's limits)."""
+    if data is None:
+        return None
+    windows = sorted(
+        (limit["MaxRequests"], SECONDS_PER[limit["Per"]])
+        for limit in data
+        if "MaxRequests" in limit
+    )
+    gaps = [float(limit["TimeBetweenRequests"]) for limit in data if "Per" not in limit]
+    return RateLimits(tuple(windows), max(gaps, default=0.0))
+
+
+def _paging(data: dict[str, Any] | None) -> Paging | None:
+    if data is None:
+        return None
+    style = data["Style"]
+    parameter = {
+        "PageNumber": "PageParameter",
+        "Offset": "OffsetParameter",
+        "Cursor": "CursorParameter",
+    }.get(style)
+    field_key = {"NextUrl": "NextUrlPath", "Cursor": "CursorPath"}.get(style)
+    items = data.get("ItemsPath")
+    return Paging(
+        style=style,
+        items_path=tuple(items.split(".")) if items else (),
+        page_size=data.get("PageSize"),
+        size_parameter=data.get("SizeParameter"),
+        parameter=data[parameter] if parameter else None,
+        first_page=data.get("FirstPage", 1),
+        field_path=tuple(data[field_key].split(".")) if field_key else (),
     )
 
 
@@ -480,6 +609,9 @@ def _method(
         parameters=parameters,
         request_format=data.get("RequestFormat", default_format),
         response_format=data.get("ResponseFormat", "Json"),
+        paging=_paging(data.get("Paging")),
+        rate_limits=_rate_limits(data.get("RateLimits")),
+        retry_safe=bool(data.get("RetrySafe", False)),
     )
 
 

@@ -34,7 +34,17 @@ BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 RESERVED_METHODS = frozenset({"close", "aclose", "from_env", "request"})
 # (``httpx`` too: the constructor calls httpx.Client, which an argument would hide.)
 RESERVED_ARGUMENTS = frozenset(
-    {"self", "cls", "base_url", "timeout", "transport", "httpx"}
+    {
+        "self",
+        "cls",
+        "base_url",
+        "timeout",
+        "transport",
+        "httpx",
+        "max_attempts",
+        "backoff",
+        "max_backoff",
+    }
 )
 # Argument names a spec may not take, each with the end of the sentence saying why.
 _TAKEN = {
@@ -84,6 +94,25 @@ VALUE_EXAMPLES = {
     "Boolean": "write true or false, without quotes",
     "DateTime": "write a quoted ISO 8601 date-time, such as '2024-05-01T12:00:00Z'",
 }
+# The keys each paging Style needs (FirstPage, PageSize and SizeParameter are
+# optional with PageNumber and Offset; PageSize also bounds the others' pages).
+PAGING_KEYS = {
+    "PageNumber": ("PageParameter",),
+    "Offset": ("OffsetParameter",),
+    "NextUrl": ("NextUrlPath",),
+    "Cursor": ("CursorPath", "CursorParameter"),
+    "LinkHeader": (),
+}
+PAGING_STYLE_KEYS = frozenset(k for keys in PAGING_KEYS.values() for k in keys)
+PAGING_KEY_EXAMPLES = {
+    "PageParameter": "page",
+    "OffsetParameter": "offset",
+    "NextUrlPath": "links.next",
+    "CursorPath": "meta.next_cursor",
+    "CursorParameter": "cursor",
+}
+# Arguments an iter_<method>() takes besides the method's own.
+PAGED_ARGUMENTS = ("max_pages", "max_items")
 SINGLE_BRACES = re.compile(r"\{\s*([A-Za-z_][\w ]*?)\s*\}")
 
 
@@ -209,6 +238,21 @@ class _Checker:
         yield from self.check_wire_text()
         yield from oauth2_errors(self.spec)
         yield from self.check_oauth1()
+        yield from self.check_rate_limits(("RateLimits",))
+        for i, method in enumerate(self.data["Methods"]):
+            yield from self.check_rate_limits(("Methods", i, "RateLimits"))
+            yield from self.check_paging(("Methods", i), method)
+            if method.get("RetrySafe") is not None and method["HttpMethod"] not in (
+                "POST",
+                "PATCH",
+            ):
+                yield self.error(
+                    ("Methods", i, "RetrySafe"),
+                    f"RetrySafe on a {method['HttpMethod']} method, which is always "
+                    "retried",
+                    "remove it: only POST and PATCH need to be marked safe",
+                    key=True,
+                )
 
     # -- the connector ------------------------------------------------------------
 
@@ -541,6 +585,144 @@ class _Checker:
                     key=True,
                 )
             yield from self.check_values(ppath, param)
+
+    # -- rate limits and paging ------------------------------------------------------
+
+    def check_rate_limits(self, path: JsonPath) -> Iterator[Diagnostic]:
+        """Each limit is MaxRequests with Per, or TimeBetweenRequests alone."""
+        try:
+            limits: list[dict[str, Any]] = self.data_at(path)
+        except (KeyError, IndexError):
+            return
+        frames: dict[str, int] = {}
+        for i, limit in enumerate(limits):
+            lpath: JsonPath = (*path, i)
+            if "TimeBetweenRequests" in limit and len(limit) > 1:
+                yield self.error(
+                    lpath,
+                    "a rate limit gives TimeBetweenRequests with MaxRequests or Per",
+                    "write TimeBetweenRequests as a limit of its own",
+                )
+            elif "MaxRequests" in limit and "Per" not in limit:
+                yield self.error(
+                    lpath,
+                    "a rate limit gives MaxRequests without Per",
+                    "add Per: Second, Minute, Hour or Day",
+                )
+            elif "Per" in limit and "MaxRequests" not in limit:
+                yield self.error(
+                    lpath,
+                    "a rate limit gives Per without MaxRequests",
+                    "add MaxRequests: the most requests allowed per "
+                    f"{str(limit['Per']).lower()}",
+                )
+            elif not limit:
+                yield self.error(
+                    lpath,
+                    "a rate limit is empty",
+                    "give MaxRequests with Per, or TimeBetweenRequests",
+                )
+            else:
+                frame = limit.get("Per", "TimeBetweenRequests")
+                if frame in frames:
+                    line = self.line_of((*path, frames[frame]))
+                    yield self.error(
+                        lpath,
+                        f"two rate limits for the same time frame ({frame}; first "
+                        f"at line {line})",
+                        "keep the stricter one",
+                    )
+                frames.setdefault(frame, i)
+
+    def check_paging(
+        self, path: JsonPath, method: dict[str, Any]
+    ) -> Iterator[Diagnostic]:
+        paging: dict[str, Any] | None = method.get("Paging")
+        if paging is None:
+            return
+        ppath: JsonPath = (*path, "Paging")
+        style = paging["Style"]
+        if method["HttpMethod"] != "GET":
+            yield self.error(
+                (*ppath, "Style"),
+                f"Paging on a {method['HttpMethod']} method",
+                "paging is generated for GET methods only",
+            )
+        needed = PAGING_KEYS[style]
+        for key in needed:
+            if key not in paging:
+                yield self.error(
+                    ppath,
+                    f"Paging with Style {style} needs '{key}'",
+                    f"add {key}: {PAGING_KEY_EXAMPLES[key]}",
+                )
+        for key in paging:
+            if key in PAGING_STYLE_KEYS and key not in needed and key != "FirstPage":
+                users = [s for s, keys in PAGING_KEYS.items() if key in keys]
+                yield self.error(
+                    (*ppath, key),
+                    f"{key} is not used with Style {style}",
+                    f"remove it, or use Style {users[0]}",
+                    key=True,
+                )
+        if "FirstPage" in paging and style != "PageNumber":
+            yield self.error(
+                (*ppath, "FirstPage"),
+                f"FirstPage is not used with Style {style}",
+                "remove it, or use Style PageNumber",
+                key=True,
+            )
+        if "SizeParameter" in paging and "PageSize" not in paging:
+            yield self.error(
+                (*ppath, "SizeParameter"),
+                "SizeParameter is given without PageSize",
+                "add PageSize: the number of items to ask for",
+                key=True,
+            )
+        for key in ("ItemsPath", "NextUrlPath", "CursorPath"):
+            value = paging.get(key)
+            if isinstance(value, str) and "" in value.split("."):
+                yield self.error(
+                    (*ppath, key),
+                    f"{key} '{value}' has an empty field name",
+                    "write field names joined by single dots, such as data.items",
+                )
+        query = {
+            p["TargetName"]: p
+            for p in method.get("Parameters", [])
+            if p["TargetType"] == "QueryString"
+        }
+        for key in ("PageParameter", "OffsetParameter", "CursorParameter"):
+            name = paging.get(key)
+            if name in query and not (
+                query[name].get("IsOptional") or "Default" in query[name]
+            ):
+                yield self.error(
+                    (*ppath, key),
+                    f"{key} '{name}' is a required QueryString parameter",
+                    "make the parameter optional: paging sets it from the second "
+                    "page on",
+                )
+        taken = {p: "" for p in PAGED_ARGUMENTS}
+        for j, param in enumerate(method.get("Parameters", [])):
+            name = python_name(param, param["TargetName"])
+            if name in taken:
+                yield self.error(
+                    (*path, "Parameters", j, "TargetName"),
+                    f"parameter '{param['TargetName']}' would be the argument "
+                    f"'{name}', which iter_{python_name(method, method['Name'])}() "
+                    "has already",
+                    f"give it a PythonName, such as '{name}_value'",
+                )
+        iter_name = f"iter_{python_name(method, method['Name'])}"
+        for k, other in enumerate(self.data["Methods"]):
+            if python_name(other, other["Name"]) == iter_name:
+                yield self.error(
+                    ("Methods", k, "Name"),
+                    f"method '{other['Name']}' would be '{iter_name}', which the "
+                    f"paging of method '{method['Name']}' uses",
+                    "rename it or give it a PythonName",
+                )
 
     # -- OAuth 1.0a -----------------------------------------------------------------
 
