@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,10 +44,12 @@ class PagingServer:
     foreign_next: bool = False
     # Every n-th request to a paging path fails with 503 (0: never).
     fail_every: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
 
     def reset(self) -> None:
         with self.lock:
             self.arrivals.clear()
+            self.counts.clear()
             self.plans.clear()
             self.foreign_next = False
             self.fail_every = 0
@@ -78,7 +81,8 @@ class PagingServer:
                 self.arrivals.append(arrival)
                 planned = self.plans.get(request.path)
                 answer = planned.pop(0) if planned else None
-                position = sum(1 for a in self.arrivals if a.path == request.path)
+                self.counts[request.path] += 1
+                position = self.counts[request.path]
             if arrival.key != API_KEY:
                 return Response("no key", status=401)
             if answer is not None:
@@ -164,6 +168,9 @@ class PagingServer:
 
 
 class _QuietHandler(WSGIRequestHandler):
+    # Keep-alive, as an API server has: without it every request opens a connection.
+    protocol_version = "HTTP/1.1"
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
 
@@ -185,3 +192,15 @@ def running_paging_server() -> Iterator[PagingServer]:
         httpd.shutdown()
         thread.join()
         httpd.server_close()
+
+
+def main() -> None:
+    """Serve until killed, printing the URL first (benchmarks run it in a process of
+    its own, so that server and client do not share one GIL)."""
+    with running_paging_server() as state:
+        print(state.url, flush=True)
+        threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()
