@@ -48,6 +48,17 @@ PYTHON_TYPES: dict[str, str] = {
     "Float": "float",
     "Boolean": "bool",
     "DateTime": "datetime",
+    "File": "bytes",
+}
+# A field of a decoded JSON response: JSON has no dates or decimals, only text and
+# numbers (and a whole number may come for a Float).
+JSON_TYPES: dict[str, str] = {
+    "Text": "str",
+    "Integer": "int",
+    "Decimal": "str",
+    "Float": "float",
+    "Boolean": "bool",
+    "DateTime": "str",
 }
 
 OAUTH2_CREDENTIALS = {
@@ -125,6 +136,8 @@ class Parameter:
     values: tuple[str | int | bool, ...]
     default: str | int | float | bool | None
     has_default: bool
+    # A DateTime's strftime pattern (None: ISO 8601).
+    format: str | None = None
 
     @property
     def python_type(self) -> Identifier:
@@ -133,6 +146,16 @@ class Parameter:
     @property
     def may_be_none(self) -> bool:
         return self.optional and not self.has_default
+
+
+@dataclass(frozen=True)
+class ResponseField:
+    """One field of a JSON response (or of each item of a paged one)."""
+
+    name: str
+    json_type: Identifier
+    optional: bool
+    description: str
 
 
 @dataclass(frozen=True)
@@ -190,6 +213,8 @@ class Method:
     request_format: str
     response_format: str
     paging: Paging | None = None
+    xml_root: str = "Request"
+    response_fields: tuple[ResponseField, ...] = ()
     # Its own limits (which replace the connector's), or None to share those.
     rate_limits: RateLimits | None = None
     retry_safe: bool = False
@@ -198,6 +223,23 @@ class Method:
     def retries(self) -> bool:
         """True when a failed request may be sent again: idempotent, or marked safe."""
         return self.http_method not in ("POST", "PATCH") or self.retry_safe
+
+    @property
+    def shape_name(self) -> Identifier | None:
+        """The TypedDict of the response (of each item when paged), if declared."""
+        if not self.response_fields:
+            return None
+        kind = "Item" if self.paging else "Response"
+        return Identifier(f"{pascal_case(self.python_name)}{kind}")
+
+    @property
+    def shape_as_class(self) -> bool:
+        """True when every field name can be a class attribute (else the TypedDict is
+        written in the functional form)."""
+        return all(
+            f.name.isidentifier() and not keyword.iskeyword(f.name)
+            for f in self.response_fields
+        )
 
     @property
     def iter_name(self) -> Identifier:
@@ -392,6 +434,7 @@ class Connector:
     def exports(self) -> tuple[str, ...]:
         """``__all__`` in the order ruff's RUF022 wants: constants, classes, others."""
         names = ["BASE_URL", self.class_name, self.async_class_name, self.error_name]
+        names += [m.shape_name for m in self.methods if m.shape_name]
         if self.auth.kind != "None":
             names.append(self.auth_class_name)
         if isinstance(self.auth, OAuth2Auth):
@@ -419,6 +462,20 @@ class Connector:
             "OAuth1": "OAuth1Auth",
         }
         return Identifier(names.get(self.auth.kind, "NoAuth"))
+
+    @property
+    def formats(self) -> frozenset[str]:
+        """Request and response formats the methods use."""
+        used = {m.request_format for m in self.methods if m.of_type("Body")}
+        return frozenset(used | {m.response_format for m in self.methods})
+
+    @property
+    def uses_strftime(self) -> bool:
+        return any(p.format for m in self.methods for p in m.parameters)
+
+    @property
+    def shaped(self) -> tuple[Method, ...]:
+        return tuple(m for m in self.methods if m.response_fields)
 
     @property
     def uses_literal(self) -> bool:
@@ -532,15 +589,36 @@ def _paging(data: dict[str, Any] | None) -> Paging | None:
 
 def _refuse_files(spec: LoadedSpec, data: dict[str, Any]) -> None:
     errors = []
+    default_format = data.get("RequestFormat", "Json")
     for i, method in enumerate(data["Methods"]):
+        multipart = method.get("RequestFormat", default_format) == "File"
         for j, param in enumerate(method.get("Parameters", [])):
-            if param.get("DataType") == "File":
+            if param.get("DataType") != "File":
+                continue
+            if param["TargetType"] != "Body":
                 errors.append(
                     spec.diagnostic(
                         ("Methods", i, "Parameters", j, "DataType"),
-                        "File parameters are not generated yet",
-                        "send the file's content as Text until multipart support "
-                        "arrives",
+                        f"a File parameter cannot be a {param['TargetType']}",
+                        "make it a Body parameter of a method with RequestFormat File",
+                    )
+                )
+            elif not multipart:
+                errors.append(
+                    spec.diagnostic(
+                        ("Methods", i, "Parameters", j, "DataType"),
+                        "a File parameter needs the method's RequestFormat to be File "
+                        "(multipart)",
+                        "add RequestFormat: File to the method",
+                    )
+                )
+        for j, response_field in enumerate(method.get("ResponseFields", [])):
+            if response_field.get("DataType") == "File":
+                errors.append(
+                    spec.diagnostic(
+                        ("Methods", i, "ResponseFields", j, "DataType"),
+                        "a response field cannot be a File",
+                        "JSON carries text: use Text",
                     )
                 )
     for i, prop in enumerate(data.get("Properties", [])):
@@ -591,6 +669,16 @@ def _parameter(data: dict[str, Any]) -> Parameter:
         values=tuple(data.get("Values", ())),
         default=data.get("Default"),
         has_default="Default" in data,
+        format=data.get("Format"),
+    )
+
+
+def _response_field(data: dict[str, Any]) -> ResponseField:
+    return ResponseField(
+        name=data["Name"],
+        json_type=Identifier(JSON_TYPES[data.get("DataType", "Text")]),
+        optional=bool(data.get("IsOptional", False)),
+        description=data.get("Description", ""),
     )
 
 
@@ -612,6 +700,10 @@ def _method(
         paging=_paging(data.get("Paging")),
         rate_limits=_rate_limits(data.get("RateLimits")),
         retry_safe=bool(data.get("RetrySafe", False)),
+        xml_root=data.get("XmlRoot", "Request"),
+        response_fields=tuple(
+            _response_field(f) for f in data.get("ResponseFields", ())
+        ),
     )
 
 

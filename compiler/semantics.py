@@ -111,6 +111,10 @@ PAGING_KEY_EXAMPLES = {
     "CursorPath": "meta.next_cursor",
     "CursorParameter": "cursor",
 }
+# An XML element name (the ASCII subset of XML 1.0's Name, without namespaces).
+XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+# A strftime directive that writes part of a date (not %% or %n).
+STRFTIME_DIRECTIVE = re.compile(r"%[-#]?[aAwdbBmyYHIpMSfzZjUWcxXGuVeFTsDRr]")
 # Arguments an iter_<method>() takes besides the method's own.
 PAGED_ARGUMENTS = ("max_pages", "max_items")
 SINGLE_BRACES = re.compile(r"\{\s*([A-Za-z_][\w ]*?)\s*\}")
@@ -242,6 +246,7 @@ class _Checker:
         for i, method in enumerate(self.data["Methods"]):
             yield from self.check_rate_limits(("Methods", i, "RateLimits"))
             yield from self.check_paging(("Methods", i), method)
+            yield from self.check_formats(("Methods", i), method)
             if method.get("RetrySafe") is not None and method["HttpMethod"] not in (
                 "POST",
                 "PATCH",
@@ -426,7 +431,6 @@ class _Checker:
 
     def check_methods(self, properties: list[dict[str, Any]]) -> Iterator[Diagnostic]:
         auth_type = self.data["Authentication"]["AuthType"]
-        request_format = self.data.get("RequestFormat", "Json")
         seen: dict[str, int] = {}
         for i, method in enumerate(self.data["Methods"]):
             path: JsonPath = ("Methods", i)
@@ -454,8 +458,6 @@ class _Checker:
                     "authentication is sent in the request body",
                     "use POST, PUT or PATCH for an API that authenticates in the body",
                 )
-            if method.get("RequestFormat", request_format) not in ("Json", "Form"):
-                continue  # pragma: no cover - the schema allows only these two
             yield from self.check_parameters(path, method, properties)
 
     def check_parameters(
@@ -723,6 +725,96 @@ class _Checker:
                     f"paging of method '{method['Name']}' uses",
                     "rename it or give it a PythonName",
                 )
+
+    def check_formats(
+        self, path: JsonPath, method: dict[str, Any]
+    ) -> Iterator[Diagnostic]:
+        """Request and response formats, date formats and response fields."""
+        request_format = method.get(
+            "RequestFormat", self.data.get("RequestFormat", "Json")
+        )
+        response_format = method.get("ResponseFormat", "Json")
+        params: list[dict[str, Any]] = method.get("Parameters", [])
+        body = [(j, p) for j, p in enumerate(params) if p["TargetType"] == "Body"]
+        where = (*path, "RequestFormat") if "RequestFormat" in method else path
+        if request_format == "PlainText" and len(body) != 1:
+            yield self.error(
+                where,
+                f"method '{method['Name']}' sends PlainText, which needs exactly one "
+                f"Body parameter, not {len(body)}",
+                "declare the text as the one Body parameter",
+            )
+        if request_format == "PlainText":
+            for j, param in body:
+                if param.get("IsOptional") and "Default" not in param:
+                    yield self.error(
+                        (*path, "Parameters", j, "IsOptional"),
+                        f"Body parameter '{param['TargetName']}' is optional, but "
+                        "it is the whole PlainText body",
+                        "make it required or give it a Default",
+                        key=True,
+                    )
+        if request_format == "Xml":
+            for j, param in body:
+                if not XML_NAME.fullmatch(param["TargetName"]):
+                    yield self.error(
+                        (*path, "Parameters", j, "TargetName"),
+                        f"Body parameter '{param['TargetName']}' cannot be the name "
+                        "of an XML element",
+                        "use letters, digits, _, - and . (not first)",
+                    )
+        elif "XmlRoot" in method:
+            yield self.error(
+                (*path, "XmlRoot"),
+                f"XmlRoot on a method that sends {request_format}",
+                "remove it, or add RequestFormat: Xml",
+                key=True,
+            )
+        auth_type = self.data["Authentication"]["AuthType"]
+        if auth_type == "AuthFields" and request_format not in ("Json", "Form"):
+            yield self.error(
+                where,
+                f"method '{method['Name']}' sends {request_format}, but AuthFields "
+                "authentication goes into a Json or Form body",
+                "use RequestFormat Json or Form",
+            )
+        for key in ("Paging", "ResponseFields"):
+            if key in method and response_format != "Json":
+                yield self.error(
+                    (*path, key),
+                    f"{key} on a method whose ResponseFormat is {response_format}",
+                    "these describe a Json response: remove one or the other",
+                    key=True,
+                )
+        for j, param in enumerate(params):
+            if "Format" not in param:
+                continue
+            fpath: JsonPath = (*path, "Parameters", j, "Format")
+            if param.get("DataType") != "DateTime":
+                yield self.error(
+                    fpath,
+                    f"Format on parameter '{param['TargetName']}', which is no "
+                    "DateTime",
+                    "remove it, or add DataType: DateTime",
+                    key=True,
+                )
+            elif not STRFTIME_DIRECTIVE.search(param["Format"]):
+                yield self.error(
+                    fpath,
+                    f"Format '{param['Format']}' writes no part of the date",
+                    "use strftime directives, such as %Y-%m-%d",
+                )
+        seen: dict[str, int] = {}
+        for j, response_field in enumerate(method.get("ResponseFields", [])):
+            name = response_field["Name"]
+            if name in seen:
+                line = self.line_of((*path, "ResponseFields", seen[name]))
+                yield self.error(
+                    (*path, "ResponseFields", j, "Name"),
+                    f"response field '{name}' is declared twice (first at line {line})",
+                    "remove one of them",
+                )
+            seen.setdefault(name, j)
 
     # -- OAuth 1.0a -----------------------------------------------------------------
 

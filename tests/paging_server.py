@@ -164,6 +164,36 @@ class PagingServer:
         def flaky() -> Response:
             return jsonify({"ok": True, "method": request.method})
 
+        @app.route("/echo", methods=["GET", "POST", "PUT"])
+        def echo() -> Response:
+            files = {
+                name: {"filename": f.filename, "content": f.read().decode("latin-1")}
+                for name, f in request.files.items()
+            }
+            return jsonify(
+                {
+                    "method": request.method,
+                    "content_type": request.content_type,
+                    "args": dict(request.args),
+                    "form": dict(request.form),
+                    "files": files,
+                    "body": "" if files else request.get_data(as_text=True),
+                }
+            )
+
+        @app.get("/xml")
+        def xml() -> Response:
+            body = '<?xml version="1.0"?><members><member id="7">Zoë</member></members>'
+            return Response(body.encode(), content_type="application/xml")
+
+        @app.get("/not-xml")
+        def not_xml() -> Response:
+            return Response("<members>", content_type="application/xml")
+
+        @app.get("/file")
+        def file() -> Response:
+            return Response(bytes(range(256)), content_type="application/octet-stream")
+
         return app
 
 

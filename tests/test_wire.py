@@ -344,7 +344,7 @@ TWILIO = Example(
         ),
         Call(
             "list_conversations",
-            {"state": "closed", "start_date": "2024-01-01"},
+            {"state": "closed", "start_date": datetime(2024, 1, 1, 23, 59, tzinfo=UTC)},
             "GET",
             "/Conversations",
             args={"State": "closed", "StartDate": "2024-01-01", "PageSize": "50"},
