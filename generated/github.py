@@ -349,25 +349,11 @@ def _next_url(
 ) -> httpx.URL | None:
     """The URL of the page after ``response`` (whose request went to ``url`` before
     authentication touched it); None after the last page."""
-    params = url.params
     style = paging.style
-    if style in ("PageNumber", "Offset"):
-        size = paging.page_size
-        if paging.size_parameter is not None and paging.size_parameter in params:
-            size = int(params[paging.size_parameter])
-        if count == 0 or (size is not None and count < size):
-            return None
-        if style == "PageNumber":
-            step = int(params.get(paging.parameter, paging.first_page)) + 1
-        else:
-            step = int(params.get(paging.parameter, 0)) + count
-        next_url = url.copy_set_param(paging.parameter, step)
-    else:
+    if style in ("NextUrl", "LinkHeader"):
         link = _next_link(response.headers.get_list("Link"))
         if not link:
             return None
-        if not isinstance(link, str):
-            raise GithubError(response, "the next page's URL is not text")
         next_url = url.join(link)
         # The client's credentials go with every request: never to another origin.
         if (next_url.scheme, next_url.host, next_url.port) != (
@@ -378,6 +364,8 @@ def _next_url(
             raise GithubError(
                 response, f"the next page is on another site: {next_url.host}"
             )
+    else:
+        return None  # no other paging style is generated in this module
     if next_url == url:
         return None  # the same page again: the API has no more to give
     return next_url

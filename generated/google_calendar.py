@@ -265,24 +265,14 @@ def _next_url(
 ) -> httpx.URL | None:
     """The URL of the page after ``response`` (whose request went to ``url`` before
     authentication touched it); None after the last page."""
-    params = url.params
     style = paging.style
-    if style in ("PageNumber", "Offset"):
-        size = paging.page_size
-        if paging.size_parameter is not None and paging.size_parameter in params:
-            size = int(params[paging.size_parameter])
-        if count == 0 or (size is not None and count < size):
-            return None
-        if style == "PageNumber":
-            step = int(params.get(paging.parameter, paging.first_page)) + 1
-        else:
-            step = int(params.get(paging.parameter, 0)) + count
-        next_url = url.copy_set_param(paging.parameter, step)
-    elif style == "Cursor":
+    if style == "Cursor":
         cursor = _field(body, paging.field_path)
         if cursor is None or cursor == "" or count == 0:
             return None
         next_url = url.copy_set_param(paging.parameter, _text(cursor))
+    else:
+        return None  # no other paging style is generated in this module
     if next_url == url:
         return None  # the same page again: the API has no more to give
     return next_url

@@ -318,9 +318,9 @@ def _next_url(
 ) -> httpx.URL | None:
     """The URL of the page after ``response`` (whose request went to ``url`` before
     authentication touched it); None after the last page."""
-    params = url.params
     style = paging.style
     if style in ("PageNumber", "Offset"):
+        params = url.params
         size = paging.page_size
         if paging.size_parameter is not None and paging.size_parameter in params:
             size = int(params[paging.size_parameter])
@@ -331,6 +331,8 @@ def _next_url(
         else:
             step = int(params.get(paging.parameter, 0)) + count
         next_url = url.copy_set_param(paging.parameter, step)
+    else:
+        return None  # no other paging style is generated in this module
     if next_url == url:
         return None  # the same page again: the API has no more to give
     return next_url

@@ -234,20 +234,8 @@ def _next_url(
 ) -> httpx.URL | None:
     """The URL of the page after ``response`` (whose request went to ``url`` before
     authentication touched it); None after the last page."""
-    params = url.params
     style = paging.style
-    if style in ("PageNumber", "Offset"):
-        size = paging.page_size
-        if paging.size_parameter is not None and paging.size_parameter in params:
-            size = int(params[paging.size_parameter])
-        if count == 0 or (size is not None and count < size):
-            return None
-        if style == "PageNumber":
-            step = int(params.get(paging.parameter, paging.first_page)) + 1
-        else:
-            step = int(params.get(paging.parameter, 0)) + count
-        next_url = url.copy_set_param(paging.parameter, step)
-    else:
+    if style in ("NextUrl", "LinkHeader"):
         link = _field(body, paging.field_path)
         if not link:
             return None
@@ -263,6 +251,8 @@ def _next_url(
             raise TwilioConversationsError(
                 response, f"the next page is on another site: {next_url.host}"
             )
+    else:
+        return None  # no other paging style is generated in this module
     if next_url == url:
         return None  # the same page again: the API has no more to give
     return next_url

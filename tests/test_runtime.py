@@ -564,3 +564,20 @@ def test_generated_examples_page(tmp_path: Path) -> None:
         module = import_generated(stem)
         assert callable(getattr(getattr(module, cls), name)), (stem, name)
         assert callable(getattr(getattr(module, f"Async{cls}"), name)), (stem, name)
+
+
+def test_max_attempts_below_one_is_refused(
+    modules: dict[str, ModuleType], server: PagingServer
+) -> None:
+    with pytest.raises(ValueError, match="max_attempts must be at least 1, not 0"):
+        sync_client(modules, server, max_attempts=0)
+
+
+def test_next_url_that_is_not_text_is_an_error(modules: dict[str, ModuleType]) -> None:
+    paging = modules["paging"]
+    url = httpx.URL("http://127.0.0.1/next")
+    response = httpx.Response(200, request=httpx.Request("GET", url))
+    with pytest.raises(paging.PagingLabError, match="not text"):
+        paging._next_url(
+            url, response, {"links": {"next": 5}}, 5, paging._PAGING_NEXT_URLS
+        )
