@@ -44,6 +44,8 @@ class PagingServer:
     foreign_next: bool = False
     # Every n-th request to a paging path fails with 503 (0: never).
     fail_every: int = 0
+    # The next this many requests to /slow take half a second to answer.
+    slow: int = 0
     counts: Counter[str] = field(default_factory=Counter)
 
     def reset(self) -> None:
@@ -53,6 +55,7 @@ class PagingServer:
             self.plans.clear()
             self.foreign_next = False
             self.fail_every = 0
+            self.slow = 0
 
     def plan(self, path: str, *answers: tuple[int, dict[str, str]]) -> None:
         with self.lock:
@@ -180,6 +183,15 @@ class PagingServer:
                     "body": "" if files else request.get_data(as_text=True),
                 }
             )
+
+        @app.get("/slow")
+        def slow() -> Response:
+            with self.lock:
+                wait = self.slow > 0
+                self.slow -= 1
+            if wait:
+                time.sleep(0.5)
+            return jsonify({"ok": True})
 
         @app.get("/xml")
         def xml() -> Response:

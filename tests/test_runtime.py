@@ -61,6 +61,9 @@ Methods:
   - Name: Flaky Get
     HttpMethod: GET
     EndPoint: /flaky
+  - Name: Slow
+    HttpMethod: GET
+    EndPoint: /slow
   - Name: Flaky Post
     HttpMethod: POST
     EndPoint: /flaky
@@ -581,3 +584,20 @@ def test_next_url_that_is_not_text_is_an_error(modules: dict[str, ModuleType]) -
         paging._next_url(
             url, response, {"links": {"next": 5}}, 5, paging._PAGING_NEXT_URLS
         )
+
+
+def test_timeouts_are_retried(
+    modules: dict[str, ModuleType], server: PagingServer
+) -> None:
+    server.slow = 2
+    with sync_client(modules, server, timeout=0.1) as client:
+        assert client.slow() == {"ok": True}
+    assert server.count("/slow") == 3
+    server.reset()
+    server.slow = 5
+    with (
+        sync_client(modules, server, timeout=0.1) as client,
+        pytest.raises(httpx.TimeoutException),
+    ):
+        client.slow()
+    assert server.count("/slow") == 3
