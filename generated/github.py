@@ -229,17 +229,18 @@ class _RateLimits:
         self._gap = gap
         self._ends: deque[float] = deque(maxlen=max((n for n, _ in windows), default=1))
         self._in_flight = 0
+        self._resume = float("-inf")  # no request before then (a Retry-After)
 
     def wait(self, now: float) -> float | None:
         """Seconds before a request may start (0 or less: now); None until a request
         in flight ends."""
         ends = self._ends
-        delay = 0.0
+        delay = self._resume - now
         if self._gap:
             if self._in_flight:
                 return None
             if ends:
-                delay = ends[-1] + self._gap - now
+                delay = max(delay, ends[-1] + self._gap - now)
         for most, seconds in self._windows:
             free = most - self._in_flight
             if free <= 0:
@@ -254,6 +255,10 @@ class _RateLimits:
     def end(self, now: float) -> None:
         self._in_flight -= 1
         self._ends.append(now)
+
+    def pause(self, now: float, seconds: float) -> None:
+        """Hold back every request for ``seconds`` (the API said so: Retry-After)."""
+        self._resume = max(self._resume, now + seconds)
 
 
 class _Throttle:
@@ -273,6 +278,10 @@ class _Throttle:
         with self._changed:
             self._limits.end(time.monotonic())
             self._changed.notify_all()
+
+    def pause(self, seconds: float) -> None:
+        with self._changed:
+            self._limits.pause(time.monotonic(), seconds)
 
 
 class _AsyncThrottle:
@@ -297,6 +306,10 @@ class _AsyncThrottle:
         async with self._changed:
             self._limits.end(time.monotonic())
             self._changed.notify_all()
+
+    def pause(self, seconds: float) -> None:
+        # No lock: tasks share one thread, and nothing here awaits.
+        self._limits.pause(time.monotonic(), seconds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -554,6 +567,8 @@ class GithubClient:
                 if wait is None:
                     return response
                 delay = wait
+                if throttle is not None and "Retry-After" in response.headers:
+                    throttle.pause(delay)  # the API's wait holds for every request
                 response.close()
             finally:
                 if throttle is not None:
@@ -873,6 +888,8 @@ class AsyncGithubClient:
                 if wait is None:
                     return response
                 delay = wait
+                if throttle is not None and "Retry-After" in response.headers:
+                    throttle.pause(delay)  # the API's wait holds for every request
                 await response.aclose()
             finally:
                 if throttle is not None:

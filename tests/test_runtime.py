@@ -98,6 +98,9 @@ Methods:
     HttpMethod: GET
     EndPoint: /free
     RateLimits: []
+  - Name: Flaky
+    HttpMethod: GET
+    EndPoint: /flaky
 """
 
 STYLES = {
@@ -601,3 +604,67 @@ def test_timeouts_are_retried(
     ):
         client.slow()
     assert server.count("/slow") == 3
+
+
+def test_retry_after_holds_back_other_requests(
+    modules: dict[str, ModuleType], server: PagingServer
+) -> None:
+    """A 429's Retry-After pauses every request through the same limits, not only
+    the one retried."""
+    server.plan("/flaky", (429, {"Retry-After": "1"}))
+    with limits_client(modules, server) as client:
+        flaky = threading.Thread(target=client.flaky)
+        flaky.start()
+        # Wait until the client has read the 429 (white-box: the pause is set).
+        limits = client._throttle._limits
+        while limits._resume == float("-inf"):
+            time.sleep(0.01)
+        assert client.limited() == {"ok": True}
+        flaky.join()
+    first_try = server.times("/flaky")[0]
+    (other,) = server.times("/limited")
+    assert other - first_try >= 1.0
+    assert len(server.times("/flaky")) == 2
+
+
+def test_retry_after_holds_back_other_tasks(
+    modules: dict[str, ModuleType], server: PagingServer
+) -> None:
+    server.plan("/flaky", (503, {"Retry-After": "1"}))
+
+    async def run() -> None:
+        async with modules["limits"].AsyncLimitsLabClient(
+            api_key=API_KEY, base_url=server.url
+        ) as client:
+            flaky = asyncio.create_task(client.flaky())
+            while True:
+                throttle = client._throttle
+                if throttle._limits._resume != float("-inf"):
+                    break
+                await asyncio.sleep(0.01)
+            assert await client.limited() == {"ok": True}
+            await flaky
+
+    asyncio.run(run())
+    (other,) = server.times("/limited")
+    assert other - server.times("/flaky")[0] >= 1.0
+
+
+def test_rate_limit_arithmetic(modules: dict[str, ModuleType]) -> None:
+    """The limiter's state, on a clock the test sets: no real time passes."""
+    limits = modules["limits"]._RateLimits(((2, 1), (3, 60)), 0.25)
+    assert limits.wait(100.0) <= 0  # nothing sent yet: go
+    limits.start()
+    assert limits.wait(100.0) is None  # a gap: the request in flight must end
+    limits.end(100.5)
+    assert limits.wait(100.5) == pytest.approx(0.25)
+    limits.start()
+    limits.end(101.0)
+    # Two ended at 100.5 and 101.0: a third waits for 100.5 + 1 s.
+    assert limits.wait(101.25) == pytest.approx(0.25)
+    limits.start()
+    limits.end(101.6)
+    # Three within the minute: the fourth waits for the first + 60 s.
+    assert limits.wait(102.0) == pytest.approx(58.5)
+    limits.pause(102.0, 100.0)
+    assert limits.wait(102.0) == pytest.approx(100.0)
