@@ -50,6 +50,11 @@ PYTHON_TYPES: dict[str, str] = {
     "DateTime": "datetime",
     "File": "bytes",
 }
+# Names a TypedDict's class body uses in its annotations: a field of that name would
+# hide them there, so such a TypedDict is written in the functional form.
+SHAPE_ANNOTATION_NAMES = frozenset(
+    {"str", "int", "float", "bool", "None", "NotRequired", "TypedDict"}
+)
 # A field of a decoded JSON response: JSON has no dates or decimals, only text and
 # numbers (and a whole number may come for a Float).
 JSON_TYPES: dict[str, str] = {
@@ -237,7 +242,10 @@ class Method:
         """True when every field name can be a class attribute (else the TypedDict is
         written in the functional form)."""
         return all(
-            f.name.isidentifier() and not keyword.iskeyword(f.name)
+            f.name.isidentifier()
+            and not keyword.iskeyword(f.name)
+            and not f.name.startswith("_")
+            and f.name not in SHAPE_ANNOTATION_NAMES
             for f in self.response_fields
         )
 

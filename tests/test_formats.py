@@ -78,6 +78,14 @@ Methods:
       - { Name: method }
       - { Name: args, DataType: Text, Description: The query as received. }
       - { Name: files, IsOptional: true }
+  - Name: Odd Names
+    HttpMethod: GET
+    EndPoint: /echo
+    ResponseFields:
+      - { Name: str }
+      - { Name: int, DataType: Integer, IsOptional: true }
+      - { Name: _private }
+      - { Name: items }
   - Name: Members
     HttpMethod: GET
     EndPoint: /offset
@@ -191,6 +199,8 @@ def test_typed_dicts(lab: ModuleType, client: Any) -> None:
     assert lab.MembersItem.__required_keys__ == frozenset({"id"})
     assert lab.MembersItem.__optional_keys__ == frozenset({"first-name", "class"})
     assert {"DatedResponse", "MembersItem"} <= set(lab.__all__)
+    # Field names that would hide the annotations' own names: the functional form.
+    assert lab.OddNamesResponse.__required_keys__ == {"str", "_private", "items"}
     assert [item["id"] for item in client.iter_members(max_items=3)] == [0, 1, 2]
 
 
@@ -206,7 +216,9 @@ def test_lab_module_type_checks(lab: ModuleType, tmp_path: Path) -> None:
         "    for item in client.iter_members():\n"
         "        return item['id']\n"
         "    now = __import__('datetime').datetime.now()\n"
-        "    return len(client.dated(since=now)['nope'])\n",
+        "    odd = client.odd_names()\n"
+        "    assert odd['int'] is None or odd['int'] + 1\n"
+        "    return len(client.dated(since=now)['nope']) + len(odd['str'])\n",
         encoding="utf-8",
     )
     (tmp_path / "formats_lab.py").write_text(module.read_text("utf-8"), "utf-8")
