@@ -252,6 +252,14 @@ class _Throttle:
             self._limits.pause(time.monotonic(), seconds)
 
 
+def _pause(throttle: _Throttle | _AsyncThrottle, response: httpx.Response) -> None:
+    """Hold back every request through ``throttle`` for the Retry-After of a 429 or
+    503, whether or not this request is tried again: the API's wait holds for all."""
+    after = _retry_after(response)
+    if after is not None and after <= _MAX_RETRY_AFTER:
+        throttle.pause(after)
+
+
 class _AsyncThrottle:
     """Rate limits kept across asyncio tasks: acquire() before a request, release()
     after."""
@@ -493,6 +501,8 @@ class MailchimpClient:
                     raise
                 delay = _backoff(attempt, self._backoff, self._max_backoff)
             else:
+                if throttle is not None and response.status_code in (429, 503):
+                    _pause(throttle, response)
                 wait = (
                     _retry_delay(response, attempt, self._backoff, self._max_backoff)
                     if retry and attempt < self._max_attempts
@@ -501,8 +511,6 @@ class MailchimpClient:
                 if wait is None:
                     return response
                 delay = wait
-                if throttle is not None and "Retry-After" in response.headers:
-                    throttle.pause(delay)  # the API's wait holds for every request
                 response.close()
             finally:
                 if throttle is not None:
@@ -966,6 +974,8 @@ class AsyncMailchimpClient:
                     raise
                 delay = _backoff(attempt, self._backoff, self._max_backoff)
             else:
+                if throttle is not None and response.status_code in (429, 503):
+                    _pause(throttle, response)
                 wait = (
                     _retry_delay(response, attempt, self._backoff, self._max_backoff)
                     if retry and attempt < self._max_attempts
@@ -974,8 +984,6 @@ class AsyncMailchimpClient:
                 if wait is None:
                     return response
                 delay = wait
-                if throttle is not None and "Retry-After" in response.headers:
-                    throttle.pause(delay)  # the API's wait holds for every request
                 await response.aclose()
             finally:
                 if throttle is not None:

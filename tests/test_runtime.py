@@ -101,6 +101,9 @@ Methods:
   - Name: Flaky
     HttpMethod: GET
     EndPoint: /flaky
+  - Name: Flaky Post
+    HttpMethod: POST
+    EndPoint: /flaky
 """
 
 STYLES = {
@@ -668,3 +671,17 @@ def test_rate_limit_arithmetic(modules: dict[str, ModuleType]) -> None:
     assert limits.wait(102.0) == pytest.approx(58.5)
     limits.pause(102.0, 100.0)
     assert limits.wait(102.0) == pytest.approx(100.0)
+
+
+def test_retry_after_holds_back_even_when_not_retried(
+    modules: dict[str, ModuleType], server: PagingServer
+) -> None:
+    """A POST that may not be retried still makes the next requests wait."""
+    server.plan("/flaky", (429, {"Retry-After": "1"}))
+    error = modules["limits"].LimitsLabError
+    with limits_client(modules, server) as client:
+        with pytest.raises(error, match="429"):
+            client.flaky_post()
+        assert client.limited() == {"ok": True}
+    assert server.count("/flaky") == 1
+    assert server.times("/limited")[0] - server.times("/flaky")[0] >= 1.0
