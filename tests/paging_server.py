@@ -44,7 +44,7 @@ class PagingServer:
     foreign_next: bool = False
     # Every n-th request to a paging path fails with 503 (0: never).
     fail_every: int = 0
-    # The next this many requests to /slow take half a second to answer.
+    # The next this many requests to /slow take two seconds to answer.
     slow: int = 0
     counts: Counter[str] = field(default_factory=Counter)
 
@@ -190,7 +190,7 @@ class PagingServer:
                 wait = self.slow > 0
                 self.slow -= 1
             if wait:
-                time.sleep(0.5)
+                time.sleep(2.0)
             return jsonify({"ok": True})
 
         @app.get("/xml")
