@@ -35,9 +35,12 @@ __all__ = [
     "NoAuth",
     "OAuth1Auth",
     "OAuth2Auth",
+    "Paging",
     "Parameter",
     "PathPart",
     "Property",
+    "RateLimits",
+    "Retries",
     "build_connector",
 ]
 
@@ -55,6 +58,22 @@ PYTHON_TYPES: dict[str, str] = {
     "Float": "float",
     "Boolean": "bool",
     "DateTime": "datetime",
+    "File": "bytes",
+}
+# Names a TypedDict's class body uses in its annotations: a field of that name would
+# hide them there, so such a TypedDict is written in the functional form.
+SHAPE_ANNOTATION_NAMES = frozenset(
+    {"str", "int", "float", "bool", "None", "NotRequired", "TypedDict"}
+)
+# A field of a decoded JSON response: JSON has no dates or decimals, only text and
+# numbers (and a whole number may come for a Float).
+JSON_TYPES: dict[str, str] = {
+    "Text": "str",
+    "Integer": "int",
+    "Decimal": "str",
+    "Float": "float",
+    "Boolean": "bool",
+    "DateTime": "str",
 }
 
 OAUTH2_CREDENTIALS = {
@@ -132,6 +151,8 @@ class Parameter:
     values: tuple[str | int | bool, ...]
     default: str | int | float | bool | None
     has_default: bool
+    # A DateTime's strftime pattern (None: ISO 8601).
+    format: str | None = None
 
     @property
     def python_type(self) -> Identifier:
@@ -143,6 +164,16 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class ResponseField:
+    """One field of a JSON response (or of each item of a paged one)."""
+
+    name: str
+    json_type: Identifier
+    optional: bool
+    description: str
+
+
+@dataclass(frozen=True)
 class PathPart:
     """A piece of an endpoint or base URL: literal text, or a value to fill in."""
 
@@ -150,6 +181,39 @@ class PathPart:
     # For a field: the Python expression that holds the value.
     argument: Identifier | None = None
     from_property: bool = False
+
+
+SECONDS_PER = {"Second": 1, "Minute": 60, "Hour": 3600, "Day": 86400}
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """Limits kept together: at most ``count`` requests in any ``seconds``, and a gap
+    of ``gap`` seconds between requests (0 for none)."""
+
+    windows: tuple[tuple[int, int], ...]
+    gap: float
+
+
+@dataclass(frozen=True)
+class Retries:
+    max_attempts: int = 3
+    initial_delay: float = 0.5
+    max_delay: float = 30.0
+
+
+@dataclass(frozen=True)
+class Paging:
+    """How a method's results come in pages (see the schema's Paging)."""
+
+    style: Literal["PageNumber", "Offset", "NextUrl", "Cursor", "LinkHeader"]
+    items_path: tuple[str, ...]
+    page_size: int | None
+    size_parameter: str | None
+    # The query parameter paging sets: page number, offset or cursor.
+    parameter: str | None
+    first_page: int
+    field_path: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -164,6 +228,45 @@ class Method:
     request_format: str
     response_format: str
     script: Script | None = None  # its hooks (compiler/scripts.py)
+    paging: Paging | None = None
+    xml_root: str = "Request"
+    response_fields: tuple[ResponseField, ...] = ()
+    # Its own limits (which replace the connector's), or None to share those.
+    rate_limits: RateLimits | None = None
+    retry_safe: bool = False
+
+    @property
+    def retries(self) -> bool:
+        """True when a failed request may be sent again: idempotent, or marked safe."""
+        return self.http_method not in ("POST", "PATCH") or self.retry_safe
+
+    @property
+    def shape_name(self) -> Identifier | None:
+        """The TypedDict of the response (of each item when paged), if declared."""
+        if not self.response_fields:
+            return None
+        kind = "Item" if self.paging else "Response"
+        return Identifier(f"{pascal_case(self.python_name)}{kind}")
+
+    @property
+    def shape_as_class(self) -> bool:
+        """True when every field name can be a class attribute (else the TypedDict is
+        written in the functional form)."""
+        return all(
+            f.name.isidentifier()
+            and not keyword.iskeyword(f.name)
+            and not f.name.startswith("_")
+            and f.name not in SHAPE_ANNOTATION_NAMES
+            for f in self.response_fields
+        )
+
+    @property
+    def iter_name(self) -> Identifier:
+        return Identifier(f"iter_{self.python_name}")
+
+    @property
+    def paging_name(self) -> Identifier:
+        return Identifier(f"_PAGING_{self.python_name.upper()}")
 
     def of_type(self, target_type: str) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.target_type == target_type)
@@ -310,6 +413,34 @@ class Connector:
     default_request_format: str
     data_types: frozenset[str] = field(default_factory=frozenset)
     script: Script | None = None  # the connector's hooks (compiler/scripts.py)
+    rate_limits: RateLimits | None = None
+    retries: Retries = Retries()
+
+    @property
+    def paged(self) -> tuple[Method, ...]:
+        return tuple(m for m in self.methods if m.paging is not None)
+
+    @property
+    def paging_styles(self) -> frozenset[str]:
+        return frozenset(m.paging.style for m in self.methods if m.paging is not None)
+
+    @property
+    def rate_limited(self) -> bool:
+        """True when any request is throttled (the connector's or a method's limits)."""
+        return any(self.throttle_of(m) is not None for m in self.methods)
+
+    @property
+    def throttled_methods(self) -> tuple[Method, ...]:
+        """Methods with limits of their own (which replace the connector's)."""
+        return tuple(m for m in self.methods if _limits(m.rate_limits))
+
+    def throttle_of(self, method: Method) -> Identifier | None:
+        """The client attribute that throttles ``method``'s requests, if any."""
+        if method.rate_limits is not None:
+            if _limits(method.rate_limits):
+                return Identifier(f"_throttle_{method.python_name}")
+            return None
+        return Identifier("_throttle") if _limits(self.rate_limits) else None
 
     @property
     def error_name(self) -> Identifier:
@@ -329,6 +460,8 @@ class Connector:
             self.async_class_name,
             self.error_name,
         ]
+        names = ["BASE_URL", self.class_name, self.async_class_name, self.error_name]
+        names += [m.shape_name for m in self.methods if m.shape_name]
         if self.auth.kind != "None":
             names.append(self.auth_class_name)
         if isinstance(self.auth, OAuth2Auth):
@@ -371,6 +504,20 @@ class Connector:
         return Identifier(names.get(self.auth.kind, "NoAuth"))
 
     @property
+    def formats(self) -> frozenset[str]:
+        """Request and response formats the methods use."""
+        used = {m.request_format for m in self.methods if m.of_type("Body")}
+        return frozenset(used | {m.response_format for m in self.methods})
+
+    @property
+    def uses_strftime(self) -> bool:
+        return any(p.format for m in self.methods for p in m.parameters)
+
+    @property
+    def shaped(self) -> tuple[Method, ...]:
+        return tuple(m for m in self.methods if m.response_fields)
+
+    @property
     def uses_literal(self) -> bool:
         return any(p.values for m in self.methods for p in m.parameters)
 
@@ -399,6 +546,11 @@ class Connector:
         return tuple(sorted(names, key=lambda n: (not n.isupper(), n)))
 
 
+def _limits(limits: RateLimits | None) -> bool:
+    """True when ``limits`` holds any limit (an empty RateLimits list lifts them)."""
+    return limits is not None and bool(limits.windows or limits.gap)
+
+
 def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:
     """The model of a spec that ``validate`` has accepted."""
     data: dict[str, Any] = spec.data
@@ -414,6 +566,7 @@ def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:
     used_types |= {p.data_type for p in properties}
     used_types |= {c.data_type for c in credentials}
     _refuse_files(spec, data)
+    retries = data.get("Retries", {})
     return Connector(
         spec_file=spec_name,
         spec_sha256=hashlib.sha256(spec.text.encode("utf-8")).hexdigest(),
@@ -429,20 +582,83 @@ def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:
         methods=methods,
         default_request_format=default_format,
         data_types=frozenset(used_types),
+        rate_limits=_rate_limits(data.get("RateLimits")),
+        retries=Retries(
+            max_attempts=retries.get("MaxAttempts", 3),
+            initial_delay=float(retries.get("InitialDelay", 0.5)),
+            max_delay=float(retries.get("MaxDelay", 30.0)),
+        ),
+    )
+
+
+def _rate_limits(data: list[dict[str, Any]] | None) -> RateLimits | None:
+    """The limits of a RateLimits list; None when there is none (an empty list
+    written on a method is kept: it lifts the connector's limits)."""
+    if data is None:
+        return None
+    windows = sorted(
+        (limit["MaxRequests"], SECONDS_PER[limit["Per"]])
+        for limit in data
+        if "MaxRequests" in limit
+    )
+    gaps = [float(limit["TimeBetweenRequests"]) for limit in data if "Per" not in limit]
+    return RateLimits(tuple(windows), max(gaps, default=0.0))
+
+
+def _paging(data: dict[str, Any] | None) -> Paging | None:
+    if data is None:
+        return None
+    style = data["Style"]
+    parameter = {
+        "PageNumber": "PageParameter",
+        "Offset": "OffsetParameter",
+        "Cursor": "CursorParameter",
+    }.get(style)
+    field_key = {"NextUrl": "NextUrlPath", "Cursor": "CursorPath"}.get(style)
+    items = data.get("ItemsPath")
+    return Paging(
+        style=style,
+        items_path=tuple(items.split(".")) if items else (),
+        page_size=data.get("PageSize"),
+        size_parameter=data.get("SizeParameter"),
+        parameter=data[parameter] if parameter else None,
+        first_page=data.get("FirstPage", 1),
+        field_path=tuple(data[field_key].split(".")) if field_key else (),
     )
 
 
 def _refuse_files(spec: LoadedSpec, data: dict[str, Any]) -> None:
     errors = []
+    default_format = data.get("RequestFormat", "Json")
     for i, method in enumerate(data["Methods"]):
+        multipart = method.get("RequestFormat", default_format) == "File"
         for j, param in enumerate(method.get("Parameters", [])):
-            if param.get("DataType") == "File":
+            if param.get("DataType") != "File":
+                continue
+            if param["TargetType"] != "Body":
                 errors.append(
                     spec.diagnostic(
                         ("Methods", i, "Parameters", j, "DataType"),
-                        "File parameters are not generated yet",
-                        "send the file's content as Text until multipart support "
-                        "arrives",
+                        f"a File parameter cannot be a {param['TargetType']}",
+                        "make it a Body parameter of a method with RequestFormat File",
+                    )
+                )
+            elif not multipart:
+                errors.append(
+                    spec.diagnostic(
+                        ("Methods", i, "Parameters", j, "DataType"),
+                        "a File parameter needs the method's RequestFormat to be File "
+                        "(multipart)",
+                        "add RequestFormat: File to the method",
+                    )
+                )
+        for j, response_field in enumerate(method.get("ResponseFields", [])):
+            if response_field.get("DataType") == "File":
+                errors.append(
+                    spec.diagnostic(
+                        ("Methods", i, "ResponseFields", j, "DataType"),
+                        "a response field cannot be a File",
+                        "JSON carries text: use Text",
                     )
                 )
     for i, prop in enumerate(data.get("Properties", [])):
@@ -493,6 +709,16 @@ def _parameter(data: dict[str, Any]) -> Parameter:
         values=tuple(data.get("Values", ())),
         default=data.get("Default"),
         has_default="Default" in data,
+        format=data.get("Format"),
+    )
+
+
+def _response_field(data: dict[str, Any]) -> ResponseField:
+    return ResponseField(
+        name=data["Name"],
+        json_type=Identifier(JSON_TYPES[data.get("DataType", "Text")]),
+        optional=bool(data.get("IsOptional", False)),
+        description=data.get("Description", ""),
     )
 
 
@@ -511,6 +737,13 @@ def _method(
         parameters=parameters,
         request_format=data.get("RequestFormat", default_format),
         response_format=data.get("ResponseFormat", "Json"),
+        paging=_paging(data.get("Paging")),
+        rate_limits=_rate_limits(data.get("RateLimits")),
+        retry_safe=bool(data.get("RetrySafe", False)),
+        xml_root=data.get("XmlRoot", "Request"),
+        response_fields=tuple(
+            _response_field(f) for f in data.get("ResponseFields", ())
+        ),
     )
 
 

@@ -34,7 +34,17 @@ BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 RESERVED_METHODS = frozenset({"close", "aclose", "from_env", "request"})
 # (``httpx`` too: the constructor calls httpx.Client, which an argument would hide.)
 RESERVED_ARGUMENTS = frozenset(
-    {"self", "cls", "base_url", "timeout", "transport", "httpx"}
+    {
+        "self",
+        "cls",
+        "base_url",
+        "timeout",
+        "transport",
+        "httpx",
+        "max_attempts",
+        "backoff",
+        "max_backoff",
+    }
 )
 # Argument names a spec may not take, each with the end of the sentence saying why.
 _TAKEN = {
@@ -84,6 +94,29 @@ VALUE_EXAMPLES = {
     "Boolean": "write true or false, without quotes",
     "DateTime": "write a quoted ISO 8601 date-time, such as '2024-05-01T12:00:00Z'",
 }
+# The keys each paging Style needs (FirstPage, PageSize and SizeParameter are
+# optional with PageNumber and Offset; PageSize also bounds the others' pages).
+PAGING_KEYS = {
+    "PageNumber": ("PageParameter",),
+    "Offset": ("OffsetParameter",),
+    "NextUrl": ("NextUrlPath",),
+    "Cursor": ("CursorPath", "CursorParameter"),
+    "LinkHeader": (),
+}
+PAGING_STYLE_KEYS = frozenset(k for keys in PAGING_KEYS.values() for k in keys)
+PAGING_KEY_EXAMPLES = {
+    "PageParameter": "page",
+    "OffsetParameter": "offset",
+    "NextUrlPath": "links.next",
+    "CursorPath": "meta.next_cursor",
+    "CursorParameter": "cursor",
+}
+# An XML element name (the ASCII subset of XML 1.0's Name, without namespaces).
+XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+# A strftime directive that writes part of a date (not %% or %n).
+STRFTIME_DIRECTIVE = re.compile(r"%[-#]?[aAwdbBmyYHIpMSfzZjUWcxXGuVeFTsDRr]")
+# Arguments an iter_<method>() takes besides the method's own.
+PAGED_ARGUMENTS = ("max_pages", "max_items")
 SINGLE_BRACES = re.compile(r"\{\s*([A-Za-z_][\w ]*?)\s*\}")
 
 
@@ -209,6 +242,22 @@ class _Checker:
         yield from self.check_wire_text()
         yield from oauth2_errors(self.spec)
         yield from self.check_oauth1()
+        yield from self.check_rate_limits(("RateLimits",))
+        for i, method in enumerate(self.data["Methods"]):
+            yield from self.check_rate_limits(("Methods", i, "RateLimits"))
+            yield from self.check_paging(("Methods", i), method)
+            yield from self.check_formats(("Methods", i), method)
+            if method.get("RetrySafe") is not None and method["HttpMethod"] not in (
+                "POST",
+                "PATCH",
+            ):
+                yield self.error(
+                    ("Methods", i, "RetrySafe"),
+                    f"RetrySafe on a {method['HttpMethod']} method, which is always "
+                    "retried",
+                    "remove it: only POST and PATCH need to be marked safe",
+                    key=True,
+                )
 
     # -- the connector ------------------------------------------------------------
 
@@ -382,7 +431,6 @@ class _Checker:
 
     def check_methods(self, properties: list[dict[str, Any]]) -> Iterator[Diagnostic]:
         auth_type = self.data["Authentication"]["AuthType"]
-        request_format = self.data.get("RequestFormat", "Json")
         seen: dict[str, int] = {}
         for i, method in enumerate(self.data["Methods"]):
             path: JsonPath = ("Methods", i)
@@ -410,8 +458,6 @@ class _Checker:
                     "authentication is sent in the request body",
                     "use POST, PUT or PATCH for an API that authenticates in the body",
                 )
-            if method.get("RequestFormat", request_format) not in ("Json", "Form"):
-                continue  # pragma: no cover - the schema allows only these two
             yield from self.check_parameters(path, method, properties)
 
     def check_parameters(
@@ -541,6 +587,234 @@ class _Checker:
                     key=True,
                 )
             yield from self.check_values(ppath, param)
+
+    # -- rate limits and paging ------------------------------------------------------
+
+    def check_rate_limits(self, path: JsonPath) -> Iterator[Diagnostic]:
+        """Each limit is MaxRequests with Per, or TimeBetweenRequests alone."""
+        try:
+            limits: list[dict[str, Any]] = self.data_at(path)
+        except (KeyError, IndexError):
+            return
+        frames: dict[str, int] = {}
+        for i, limit in enumerate(limits):
+            lpath: JsonPath = (*path, i)
+            if "TimeBetweenRequests" in limit and len(limit) > 1:
+                yield self.error(
+                    lpath,
+                    "a rate limit gives TimeBetweenRequests with MaxRequests or Per",
+                    "write TimeBetweenRequests as a limit of its own",
+                )
+            elif "MaxRequests" in limit and "Per" not in limit:
+                yield self.error(
+                    lpath,
+                    "a rate limit gives MaxRequests without Per",
+                    "add Per: Second, Minute, Hour or Day",
+                )
+            elif "Per" in limit and "MaxRequests" not in limit:
+                yield self.error(
+                    lpath,
+                    "a rate limit gives Per without MaxRequests",
+                    "add MaxRequests: the most requests allowed per "
+                    f"{str(limit['Per']).lower()}",
+                )
+            elif not limit:
+                yield self.error(
+                    lpath,
+                    "a rate limit is empty",
+                    "give MaxRequests with Per, or TimeBetweenRequests",
+                )
+            else:
+                frame = limit.get("Per", "TimeBetweenRequests")
+                if frame in frames:
+                    line = self.line_of((*path, frames[frame]))
+                    yield self.error(
+                        lpath,
+                        f"two rate limits for the same time frame ({frame}; first "
+                        f"at line {line})",
+                        "keep the stricter one",
+                    )
+                frames.setdefault(frame, i)
+
+    def check_paging(
+        self, path: JsonPath, method: dict[str, Any]
+    ) -> Iterator[Diagnostic]:
+        paging: dict[str, Any] | None = method.get("Paging")
+        if paging is None:
+            return
+        ppath: JsonPath = (*path, "Paging")
+        style = paging["Style"]
+        if method["HttpMethod"] != "GET":
+            yield self.error(
+                (*ppath, "Style"),
+                f"Paging on a {method['HttpMethod']} method",
+                "paging is generated for GET methods only",
+            )
+        needed = PAGING_KEYS[style]
+        for key in needed:
+            if key not in paging:
+                yield self.error(
+                    ppath,
+                    f"Paging with Style {style} needs '{key}'",
+                    f"add {key}: {PAGING_KEY_EXAMPLES[key]}",
+                )
+        for key in paging:
+            if key in PAGING_STYLE_KEYS and key not in needed and key != "FirstPage":
+                users = [s for s, keys in PAGING_KEYS.items() if key in keys]
+                yield self.error(
+                    (*ppath, key),
+                    f"{key} is not used with Style {style}",
+                    f"remove it, or use Style {users[0]}",
+                    key=True,
+                )
+        if "FirstPage" in paging and style != "PageNumber":
+            yield self.error(
+                (*ppath, "FirstPage"),
+                f"FirstPage is not used with Style {style}",
+                "remove it, or use Style PageNumber",
+                key=True,
+            )
+        if "SizeParameter" in paging and "PageSize" not in paging:
+            yield self.error(
+                (*ppath, "SizeParameter"),
+                "SizeParameter is given without PageSize",
+                "add PageSize: the number of items to ask for",
+                key=True,
+            )
+        for key in ("ItemsPath", "NextUrlPath", "CursorPath"):
+            value = paging.get(key)
+            if isinstance(value, str) and "" in value.split("."):
+                yield self.error(
+                    (*ppath, key),
+                    f"{key} '{value}' has an empty field name",
+                    "write field names joined by single dots, such as data.items",
+                )
+        query = {
+            p["TargetName"]: p
+            for p in method.get("Parameters", [])
+            if p["TargetType"] == "QueryString"
+        }
+        for key in ("PageParameter", "OffsetParameter", "CursorParameter"):
+            name = paging.get(key)
+            if name in query and not (
+                query[name].get("IsOptional") or "Default" in query[name]
+            ):
+                yield self.error(
+                    (*ppath, key),
+                    f"{key} '{name}' is a required QueryString parameter",
+                    "make the parameter optional: paging sets it from the second "
+                    "page on",
+                )
+        taken = {p: "" for p in PAGED_ARGUMENTS}
+        for j, param in enumerate(method.get("Parameters", [])):
+            name = python_name(param, param["TargetName"])
+            if name in taken:
+                yield self.error(
+                    (*path, "Parameters", j, "TargetName"),
+                    f"parameter '{param['TargetName']}' would be the argument "
+                    f"'{name}', which iter_{python_name(method, method['Name'])}() "
+                    "has already",
+                    f"give it a PythonName, such as '{name}_value'",
+                )
+        iter_name = f"iter_{python_name(method, method['Name'])}"
+        for k, other in enumerate(self.data["Methods"]):
+            if python_name(other, other["Name"]) == iter_name:
+                yield self.error(
+                    ("Methods", k, "Name"),
+                    f"method '{other['Name']}' would be '{iter_name}', which the "
+                    f"paging of method '{method['Name']}' uses",
+                    "rename it or give it a PythonName",
+                )
+
+    def check_formats(
+        self, path: JsonPath, method: dict[str, Any]
+    ) -> Iterator[Diagnostic]:
+        """Request and response formats, date formats and response fields."""
+        request_format = method.get(
+            "RequestFormat", self.data.get("RequestFormat", "Json")
+        )
+        response_format = method.get("ResponseFormat", "Json")
+        params: list[dict[str, Any]] = method.get("Parameters", [])
+        body = [(j, p) for j, p in enumerate(params) if p["TargetType"] == "Body"]
+        where = (*path, "RequestFormat") if "RequestFormat" in method else path
+        if request_format == "PlainText" and len(body) != 1:
+            yield self.error(
+                where,
+                f"method '{method['Name']}' sends PlainText, which needs exactly one "
+                f"Body parameter, not {len(body)}",
+                "declare the text as the one Body parameter",
+            )
+        if request_format == "PlainText":
+            for j, param in body:
+                if param.get("IsOptional") and "Default" not in param:
+                    yield self.error(
+                        (*path, "Parameters", j, "IsOptional"),
+                        f"Body parameter '{param['TargetName']}' is optional, but "
+                        "it is the whole PlainText body",
+                        "make it required or give it a Default",
+                        key=True,
+                    )
+        if request_format == "Xml":
+            for j, param in body:
+                if not XML_NAME.fullmatch(param["TargetName"]):
+                    yield self.error(
+                        (*path, "Parameters", j, "TargetName"),
+                        f"Body parameter '{param['TargetName']}' cannot be the name "
+                        "of an XML element",
+                        "use letters, digits, _, - and . (not first)",
+                    )
+        elif "XmlRoot" in method:
+            yield self.error(
+                (*path, "XmlRoot"),
+                f"XmlRoot on a method that sends {request_format}",
+                "remove it, or add RequestFormat: Xml",
+                key=True,
+            )
+        auth_type = self.data["Authentication"]["AuthType"]
+        if auth_type == "AuthFields" and request_format not in ("Json", "Form"):
+            yield self.error(
+                where,
+                f"method '{method['Name']}' sends {request_format}, but AuthFields "
+                "authentication goes into a Json or Form body",
+                "use RequestFormat Json or Form",
+            )
+        for key in ("Paging", "ResponseFields"):
+            if key in method and response_format != "Json":
+                yield self.error(
+                    (*path, key),
+                    f"{key} on a method whose ResponseFormat is {response_format}",
+                    "these describe a Json response: remove one or the other",
+                    key=True,
+                )
+        for j, param in enumerate(params):
+            if "Format" not in param:
+                continue
+            fpath: JsonPath = (*path, "Parameters", j, "Format")
+            if param.get("DataType") != "DateTime":
+                yield self.error(
+                    fpath,
+                    f"Format on parameter '{param['TargetName']}', which is no "
+                    "DateTime",
+                    "remove it, or add DataType: DateTime",
+                    key=True,
+                )
+            elif not STRFTIME_DIRECTIVE.search(param["Format"]):
+                yield self.error(
+                    fpath,
+                    f"Format '{param['Format']}' writes no part of the date",
+                    "use strftime directives, such as %Y-%m-%d",
+                )
+        seen: dict[str, int] = {}
+        for j, response_field in enumerate(method.get("ResponseFields", [])):
+            name = response_field["Name"]
+            if name in seen:
+                line = self.line_of((*path, "ResponseFields", seen[name]))
+                yield self.error(
+                    (*path, "ResponseFields", j, "Name"),
+                    f"response field '{name}' is declared twice (first at line {line})",
+                    "remove one of them",
+                )
+            seen.setdefault(name, j)
 
     # -- OAuth 1.0a -----------------------------------------------------------------
 

@@ -210,6 +210,12 @@ def _from_schema_error(
             f"{where} must be at least {expected}, not {error.instance}",
             f"use {expected} or more",
         )
+    elif kind == "exclusiveMinimum":
+        yield spec.diagnostic(
+            path,
+            f"{where} must be more than {expected}, not {error.instance}",
+            f"use a number above {expected}",
+        )
     else:  # pragma: no cover - every keyword the schema uses is handled above
         yield spec.diagnostic(path, f"{where}: {error.message}", "see the schema")
 

@@ -10,9 +10,13 @@ Change the spec and run `make generate` rather than editing this file.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import random
+import time
 from collections.abc import Generator, Mapping
 from decimal import Decimal
+from email.utils import mktime_tz, parsedate_tz
 from types import TracebackType
 from typing import Any, Final, Literal, Self
 from urllib.parse import quote
@@ -21,7 +25,6 @@ import httpx
 
 __all__ = [
     "BASE_URL",
-    "REQUIRES",
     "ApiKeyAuth",
     "AsyncOpenWeatherMapClient",
     "OpenWeatherMapClient",
@@ -135,6 +138,49 @@ def _text_result(response: httpx.Response) -> str:
     return response.text
 
 
+# Seconds a Retry-After may ask for and still be waited out; a longer wait is the
+# caller's to decide, so the response is returned (and raised as an error) instead.
+_MAX_RETRY_AFTER: Final = 600.0
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds a response's Retry-After asks for (RFC 9110 10.2.3: seconds or an
+    HTTP-date); None when it has none or it cannot be read."""
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    date = parsedate_tz(value)
+    if date is None:
+        return None
+    return max(0.0, mktime_tz(date) - time.time())
+
+
+def _backoff(attempt: int, initial: float, maximum: float) -> float:
+    """Exponential backoff with full jitter: anywhere up to initial * 2**(attempt-1)."""
+    return random.uniform(0.0, min(maximum, initial * 2.0 ** (attempt - 1)))
+
+
+def _retry_delay(
+    response: httpx.Response, attempt: int, initial: float, maximum: float
+) -> float | None:
+    """Seconds to wait before trying again after ``response``; None when it is final.
+
+    429 and 5xx are retried (not 501 Not Implemented, which a retry will not change);
+    a Retry-After on 429 or 503 is honoured instead of the backoff.
+    """
+    status = response.status_code
+    if status != 429 and (status < 500 or status == 501):
+        return None
+    if status in (429, 503):
+        after = _retry_after(response)
+        if after is not None:
+            return after if after <= _MAX_RETRY_AFTER else None
+    return _backoff(attempt, initial, maximum)
+
+
 class ApiKeyAuth(httpx.Auth):
     """Sends the API key in the appid query parameter."""
 
@@ -167,6 +213,9 @@ class OpenWeatherMapClient:
         base_url: The API root, instead of BASE_URL with the properties filled in.
         timeout: Seconds (or an httpx.Timeout) before a request gives up.
         transport: An httpx transport to send requests through (tests, proxies).
+        max_attempts: Most attempts per request, the first included (1: no retries).
+        backoff: Seconds before the first retry, at most (the wait doubles, jittered).
+        max_backoff: Seconds a backoff wait never exceeds.
     """
 
     def __init__(
@@ -176,6 +225,9 @@ class OpenWeatherMapClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.BaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> None:
         self._properties: dict[str, object] = {}
         if base_url is None:
@@ -186,6 +238,11 @@ class OpenWeatherMapClient:
             timeout=timeout,
             transport=transport,
         )
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
+        self._max_attempts = max_attempts
+        self._backoff = backoff
+        self._max_backoff = max_backoff
 
     @classmethod
     def from_env(
@@ -195,6 +252,9 @@ class OpenWeatherMapClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.BaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> Self:
         """A client configured from environment variables (OPEN_WEATHER_MAP_API_KEY).
 
@@ -207,6 +267,9 @@ class OpenWeatherMapClient:
             base_url=base_url,
             timeout=timeout,
             transport=transport,
+            max_attempts=max_attempts,
+            backoff=backoff,
+            max_backoff=max_backoff,
         )
 
     def __repr__(self) -> str:
@@ -226,6 +289,41 @@ class OpenWeatherMapClient:
     def close(self) -> None:
         """Close the connections this client holds."""
         self._http.close()
+
+    def _send(
+        self,
+        request: httpx.Request,
+        retry: bool,
+    ) -> httpx.Response:
+        """Send ``request`` within the rate limits, trying again (when ``retry``)
+        after a connection error, a timeout, 429 or 5xx, up to max_attempts."""
+        # Authentication changes a request as it is sent: a retry starts afresh.
+        url, headers, stream = request.url, request.headers.copy(), request.stream
+        attempt = 1
+        while True:
+            try:
+                response = self._http.send(request)
+            except (
+                httpx.TimeoutException,
+                httpx.NetworkError,
+                httpx.RemoteProtocolError,
+            ):
+                if not retry or attempt >= self._max_attempts:
+                    raise
+                delay = _backoff(attempt, self._backoff, self._max_backoff)
+            else:
+                wait = (
+                    _retry_delay(response, attempt, self._backoff, self._max_backoff)
+                    if retry and attempt < self._max_attempts
+                    else None
+                )
+                if wait is None:
+                    return response
+                delay = wait
+                response.close()
+            time.sleep(delay)
+            attempt += 1
+            request = httpx.Request(request.method, url, headers=headers, stream=stream)
 
     def current_weather(
         self,
@@ -254,24 +352,27 @@ class OpenWeatherMapClient:
         """
         _check_choice("units", units, ("standard", "metric", "imperial"))
         return _json_result(
-            self._http.request(
-                "GET",
-                "/data/2.5/weather",
-                params=_text_values(
-                    {
-                        "lat": lat,
-                        "lon": lon,
-                        "units": units,
-                        "lang": lang,
-                    }
-                ),
-                headers={
-                    **_text_values(
+            self._send(
+                self._http.build_request(
+                    "GET",
+                    "/data/2.5/weather",
+                    params=_text_values(
                         {
-                            "X-Request-Id": x_request_id,
+                            "lat": lat,
+                            "lon": lon,
+                            "units": units,
+                            "lang": lang,
                         }
                     ),
-                },
+                    headers={
+                        **_text_values(
+                            {
+                                "X-Request-Id": x_request_id,
+                            }
+                        ),
+                    },
+                ),
+                retry=True,
             )
         )
 
@@ -300,17 +401,20 @@ class OpenWeatherMapClient:
         """
         _check_choice("units", units, ("standard", "metric", "imperial"))
         return _json_result(
-            self._http.request(
-                "GET",
-                "/data/2.5/forecast",
-                params=_text_values(
-                    {
-                        "lat": lat,
-                        "lon": lon,
-                        "cnt": cnt,
-                        "units": units,
-                    }
+            self._send(
+                self._http.build_request(
+                    "GET",
+                    "/data/2.5/forecast",
+                    params=_text_values(
+                        {
+                            "lat": lat,
+                            "lon": lon,
+                            "cnt": cnt,
+                            "units": units,
+                        }
+                    ),
                 ),
+                retry=True,
             )
         )
 
@@ -335,15 +439,18 @@ class OpenWeatherMapClient:
         """
         _check_choice("limit", limit, (1, 2, 3, 4, 5))
         return _json_result(
-            self._http.request(
-                "GET",
-                "/geo/1.0/direct",
-                params=_text_values(
-                    {
-                        "q": query,
-                        "limit": limit,
-                    }
+            self._send(
+                self._http.build_request(
+                    "GET",
+                    "/geo/1.0/direct",
+                    params=_text_values(
+                        {
+                            "q": query,
+                            "limit": limit,
+                        }
+                    ),
                 ),
+                retry=True,
             )
         )
 
@@ -358,9 +465,12 @@ class OpenWeatherMapClient:
             OpenWeatherMapError: The API answered with an error status.
         """
         return _json_result(
-            self._http.request(
-                "GET",
-                "/data/3.0/stations",
+            self._send(
+                self._http.build_request(
+                    "GET",
+                    "/data/3.0/stations",
+                ),
+                retry=True,
             )
         )
 
@@ -390,18 +500,21 @@ class OpenWeatherMapClient:
             OpenWeatherMapError: The API answered with an error status.
         """
         return _json_result(
-            self._http.request(
-                "POST",
-                "/data/3.0/stations",
-                json=_json_values(
-                    {
-                        "external_id": external_id,
-                        "name": name,
-                        "latitude": latitude,
-                        "longitude": longitude,
-                        "altitude": altitude,
-                    }
+            self._send(
+                self._http.build_request(
+                    "POST",
+                    "/data/3.0/stations",
+                    json=_json_values(
+                        {
+                            "external_id": external_id,
+                            "name": name,
+                            "latitude": latitude,
+                            "longitude": longitude,
+                            "altitude": altitude,
+                        }
+                    ),
                 ),
+                retry=False,
             )
         )
 
@@ -422,9 +535,12 @@ class OpenWeatherMapClient:
         """
         _require("station_id", station_id)
         return _json_result(
-            self._http.request(
-                "GET",
-                "/data/3.0/stations/" + _segment(station_id),
+            self._send(
+                self._http.build_request(
+                    "GET",
+                    "/data/3.0/stations/" + _segment(station_id),
+                ),
+                retry=True,
             )
         )
 
@@ -457,18 +573,21 @@ class OpenWeatherMapClient:
         """
         _require("station_id", station_id)
         return _json_result(
-            self._http.request(
-                "PUT",
-                "/data/3.0/stations/" + _segment(station_id),
-                json=_json_values(
-                    {
-                        "external_id": external_id,
-                        "name": name,
-                        "latitude": latitude,
-                        "longitude": longitude,
-                        "altitude": altitude,
-                    }
+            self._send(
+                self._http.build_request(
+                    "PUT",
+                    "/data/3.0/stations/" + _segment(station_id),
+                    json=_json_values(
+                        {
+                            "external_id": external_id,
+                            "name": name,
+                            "latitude": latitude,
+                            "longitude": longitude,
+                            "altitude": altitude,
+                        }
+                    ),
                 ),
+                retry=True,
             )
         )
 
@@ -489,9 +608,12 @@ class OpenWeatherMapClient:
         """
         _require("station_id", station_id)
         return _json_result(
-            self._http.request(
-                "DELETE",
-                "/data/3.0/stations/" + _segment(station_id),
+            self._send(
+                self._http.build_request(
+                    "DELETE",
+                    "/data/3.0/stations/" + _segment(station_id),
+                ),
+                retry=True,
             )
         )
 
@@ -507,6 +629,9 @@ class AsyncOpenWeatherMapClient:
         base_url: The API root, instead of BASE_URL with the properties filled in.
         timeout: Seconds (or an httpx.Timeout) before a request gives up.
         transport: An httpx transport to send requests through (tests, proxies).
+        max_attempts: Most attempts per request, the first included (1: no retries).
+        backoff: Seconds before the first retry, at most (the wait doubles, jittered).
+        max_backoff: Seconds a backoff wait never exceeds.
     """
 
     def __init__(
@@ -516,6 +641,9 @@ class AsyncOpenWeatherMapClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> None:
         self._properties: dict[str, object] = {}
         if base_url is None:
@@ -526,6 +654,11 @@ class AsyncOpenWeatherMapClient:
             timeout=timeout,
             transport=transport,
         )
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
+        self._max_attempts = max_attempts
+        self._backoff = backoff
+        self._max_backoff = max_backoff
 
     @classmethod
     def from_env(
@@ -535,6 +668,9 @@ class AsyncOpenWeatherMapClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> Self:
         """A client configured from environment variables (OPEN_WEATHER_MAP_API_KEY).
 
@@ -547,6 +683,9 @@ class AsyncOpenWeatherMapClient:
             base_url=base_url,
             timeout=timeout,
             transport=transport,
+            max_attempts=max_attempts,
+            backoff=backoff,
+            max_backoff=max_backoff,
         )
 
     def __repr__(self) -> str:
@@ -566,6 +705,41 @@ class AsyncOpenWeatherMapClient:
     async def aclose(self) -> None:
         """Close the connections this client holds."""
         await self._http.aclose()
+
+    async def _send(
+        self,
+        request: httpx.Request,
+        retry: bool,
+    ) -> httpx.Response:
+        """Send ``request`` within the rate limits, trying again (when ``retry``)
+        after a connection error, a timeout, 429 or 5xx, up to max_attempts."""
+        # Authentication changes a request as it is sent: a retry starts afresh.
+        url, headers, stream = request.url, request.headers.copy(), request.stream
+        attempt = 1
+        while True:
+            try:
+                response = await self._http.send(request)
+            except (
+                httpx.TimeoutException,
+                httpx.NetworkError,
+                httpx.RemoteProtocolError,
+            ):
+                if not retry or attempt >= self._max_attempts:
+                    raise
+                delay = _backoff(attempt, self._backoff, self._max_backoff)
+            else:
+                wait = (
+                    _retry_delay(response, attempt, self._backoff, self._max_backoff)
+                    if retry and attempt < self._max_attempts
+                    else None
+                )
+                if wait is None:
+                    return response
+                delay = wait
+                await response.aclose()
+            await asyncio.sleep(delay)
+            attempt += 1
+            request = httpx.Request(request.method, url, headers=headers, stream=stream)
 
     async def current_weather(
         self,
@@ -594,24 +768,27 @@ class AsyncOpenWeatherMapClient:
         """
         _check_choice("units", units, ("standard", "metric", "imperial"))
         return _json_result(
-            await self._http.request(
-                "GET",
-                "/data/2.5/weather",
-                params=_text_values(
-                    {
-                        "lat": lat,
-                        "lon": lon,
-                        "units": units,
-                        "lang": lang,
-                    }
-                ),
-                headers={
-                    **_text_values(
+            await self._send(
+                self._http.build_request(
+                    "GET",
+                    "/data/2.5/weather",
+                    params=_text_values(
                         {
-                            "X-Request-Id": x_request_id,
+                            "lat": lat,
+                            "lon": lon,
+                            "units": units,
+                            "lang": lang,
                         }
                     ),
-                },
+                    headers={
+                        **_text_values(
+                            {
+                                "X-Request-Id": x_request_id,
+                            }
+                        ),
+                    },
+                ),
+                retry=True,
             )
         )
 
@@ -640,17 +817,20 @@ class AsyncOpenWeatherMapClient:
         """
         _check_choice("units", units, ("standard", "metric", "imperial"))
         return _json_result(
-            await self._http.request(
-                "GET",
-                "/data/2.5/forecast",
-                params=_text_values(
-                    {
-                        "lat": lat,
-                        "lon": lon,
-                        "cnt": cnt,
-                        "units": units,
-                    }
+            await self._send(
+                self._http.build_request(
+                    "GET",
+                    "/data/2.5/forecast",
+                    params=_text_values(
+                        {
+                            "lat": lat,
+                            "lon": lon,
+                            "cnt": cnt,
+                            "units": units,
+                        }
+                    ),
                 ),
+                retry=True,
             )
         )
 
@@ -675,15 +855,18 @@ class AsyncOpenWeatherMapClient:
         """
         _check_choice("limit", limit, (1, 2, 3, 4, 5))
         return _json_result(
-            await self._http.request(
-                "GET",
-                "/geo/1.0/direct",
-                params=_text_values(
-                    {
-                        "q": query,
-                        "limit": limit,
-                    }
+            await self._send(
+                self._http.build_request(
+                    "GET",
+                    "/geo/1.0/direct",
+                    params=_text_values(
+                        {
+                            "q": query,
+                            "limit": limit,
+                        }
+                    ),
                 ),
+                retry=True,
             )
         )
 
@@ -698,9 +881,12 @@ class AsyncOpenWeatherMapClient:
             OpenWeatherMapError: The API answered with an error status.
         """
         return _json_result(
-            await self._http.request(
-                "GET",
-                "/data/3.0/stations",
+            await self._send(
+                self._http.build_request(
+                    "GET",
+                    "/data/3.0/stations",
+                ),
+                retry=True,
             )
         )
 
@@ -730,18 +916,21 @@ class AsyncOpenWeatherMapClient:
             OpenWeatherMapError: The API answered with an error status.
         """
         return _json_result(
-            await self._http.request(
-                "POST",
-                "/data/3.0/stations",
-                json=_json_values(
-                    {
-                        "external_id": external_id,
-                        "name": name,
-                        "latitude": latitude,
-                        "longitude": longitude,
-                        "altitude": altitude,
-                    }
+            await self._send(
+                self._http.build_request(
+                    "POST",
+                    "/data/3.0/stations",
+                    json=_json_values(
+                        {
+                            "external_id": external_id,
+                            "name": name,
+                            "latitude": latitude,
+                            "longitude": longitude,
+                            "altitude": altitude,
+                        }
+                    ),
                 ),
+                retry=False,
             )
         )
 
@@ -762,9 +951,12 @@ class AsyncOpenWeatherMapClient:
         """
         _require("station_id", station_id)
         return _json_result(
-            await self._http.request(
-                "GET",
-                "/data/3.0/stations/" + _segment(station_id),
+            await self._send(
+                self._http.build_request(
+                    "GET",
+                    "/data/3.0/stations/" + _segment(station_id),
+                ),
+                retry=True,
             )
         )
 
@@ -797,18 +989,21 @@ class AsyncOpenWeatherMapClient:
         """
         _require("station_id", station_id)
         return _json_result(
-            await self._http.request(
-                "PUT",
-                "/data/3.0/stations/" + _segment(station_id),
-                json=_json_values(
-                    {
-                        "external_id": external_id,
-                        "name": name,
-                        "latitude": latitude,
-                        "longitude": longitude,
-                        "altitude": altitude,
-                    }
+            await self._send(
+                self._http.build_request(
+                    "PUT",
+                    "/data/3.0/stations/" + _segment(station_id),
+                    json=_json_values(
+                        {
+                            "external_id": external_id,
+                            "name": name,
+                            "latitude": latitude,
+                            "longitude": longitude,
+                            "altitude": altitude,
+                        }
+                    ),
                 ),
+                retry=True,
             )
         )
 
@@ -829,8 +1024,11 @@ class AsyncOpenWeatherMapClient:
         """
         _require("station_id", station_id)
         return _json_result(
-            await self._http.request(
-                "DELETE",
-                "/data/3.0/stations/" + _segment(station_id),
+            await self._send(
+                self._http.build_request(
+                    "DELETE",
+                    "/data/3.0/stations/" + _segment(station_id),
+                ),
+                retry=True,
             )
         )

@@ -10,9 +10,13 @@ Change the spec and run `make generate` rather than editing this file.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import random
+import time
 from collections.abc import Generator, Mapping
+from email.utils import mktime_tz, parsedate_tz
 from types import TracebackType
 from typing import Any, Final, Literal, Self
 from urllib.parse import parse_qsl, quote, urlencode
@@ -21,7 +25,6 @@ import httpx
 
 __all__ = [
     "BASE_URL",
-    "REQUIRES",
     "AsyncPushoverClient",
     "AuthFieldsAuth",
     "PushoverClient",
@@ -126,6 +129,49 @@ def _text_result(response: httpx.Response) -> str:
     return response.text
 
 
+# Seconds a Retry-After may ask for and still be waited out; a longer wait is the
+# caller's to decide, so the response is returned (and raised as an error) instead.
+_MAX_RETRY_AFTER: Final = 600.0
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds a response's Retry-After asks for (RFC 9110 10.2.3: seconds or an
+    HTTP-date); None when it has none or it cannot be read."""
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    date = parsedate_tz(value)
+    if date is None:
+        return None
+    return max(0.0, mktime_tz(date) - time.time())
+
+
+def _backoff(attempt: int, initial: float, maximum: float) -> float:
+    """Exponential backoff with full jitter: anywhere up to initial * 2**(attempt-1)."""
+    return random.uniform(0.0, min(maximum, initial * 2.0 ** (attempt - 1)))
+
+
+def _retry_delay(
+    response: httpx.Response, attempt: int, initial: float, maximum: float
+) -> float | None:
+    """Seconds to wait before trying again after ``response``; None when it is final.
+
+    429 and 5xx are retried (not 501 Not Implemented, which a retry will not change);
+    a Retry-After on 429 or 503 is honoured instead of the backoff.
+    """
+    status = response.status_code
+    if status != 429 and (status < 500 or status == 501):
+        return None
+    if status in (429, 503):
+        after = _retry_after(response)
+        if after is not None:
+            return after if after <= _MAX_RETRY_AFTER else None
+    return _backoff(attempt, initial, maximum)
+
+
 class AuthFieldsAuth(httpx.Auth):
     """Adds the authentication fields to the body of every POST, PUT and PATCH.
 
@@ -200,6 +246,9 @@ class PushoverClient:
         base_url: The API root, instead of BASE_URL with the properties filled in.
         timeout: Seconds (or an httpx.Timeout) before a request gives up.
         transport: An httpx transport to send requests through (tests, proxies).
+        max_attempts: Most attempts per request, the first included (1: no retries).
+        backoff: Seconds before the first retry, at most (the wait doubles, jittered).
+        max_backoff: Seconds a backoff wait never exceeds.
     """
 
     def __init__(
@@ -210,6 +259,9 @@ class PushoverClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.BaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> None:
         _require("app_token", app_token)
         _require("user_key", user_key)
@@ -227,6 +279,11 @@ class PushoverClient:
             timeout=timeout,
             transport=transport,
         )
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
+        self._max_attempts = max_attempts
+        self._backoff = backoff
+        self._max_backoff = max_backoff
 
     @classmethod
     def from_env(
@@ -236,6 +293,9 @@ class PushoverClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.BaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> Self:
         """A client configured from environment variables (PUSHOVER_APP_TOKEN, PUSHOVER_USER_KEY).
 
@@ -249,6 +309,9 @@ class PushoverClient:
             base_url=base_url,
             timeout=timeout,
             transport=transport,
+            max_attempts=max_attempts,
+            backoff=backoff,
+            max_backoff=max_backoff,
         )
 
     def __repr__(self) -> str:
@@ -268,6 +331,41 @@ class PushoverClient:
     def close(self) -> None:
         """Close the connections this client holds."""
         self._http.close()
+
+    def _send(
+        self,
+        request: httpx.Request,
+        retry: bool,
+    ) -> httpx.Response:
+        """Send ``request`` within the rate limits, trying again (when ``retry``)
+        after a connection error, a timeout, 429 or 5xx, up to max_attempts."""
+        # Authentication changes a request as it is sent: a retry starts afresh.
+        url, headers, stream = request.url, request.headers.copy(), request.stream
+        attempt = 1
+        while True:
+            try:
+                response = self._http.send(request)
+            except (
+                httpx.TimeoutException,
+                httpx.NetworkError,
+                httpx.RemoteProtocolError,
+            ):
+                if not retry or attempt >= self._max_attempts:
+                    raise
+                delay = _backoff(attempt, self._backoff, self._max_backoff)
+            else:
+                wait = (
+                    _retry_delay(response, attempt, self._backoff, self._max_backoff)
+                    if retry and attempt < self._max_attempts
+                    else None
+                )
+                if wait is None:
+                    return response
+                delay = wait
+                response.close()
+            time.sleep(delay)
+            attempt += 1
+            request = httpx.Request(request.method, url, headers=headers, stream=stream)
 
     def send_message(
         self,
@@ -313,30 +411,33 @@ class PushoverClient:
         _check_choice("priority", priority, (-2, -1, 0, 1, 2))
         _check_choice("html", html, (0, 1))
         return _json_result(
-            self._http.request(
-                "POST",
-                "/messages.json",
-                headers={
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    **_text_values({}),
-                },
-                data=_text_values(
-                    {
-                        "message": message,
-                        "title": title,
-                        "priority": priority,
-                        "retry": retry,
-                        "expire": expire,
-                        "tags": tags,
-                        "url": url,
-                        "url_title": url_title,
-                        "html": html,
-                        "sound": sound,
-                        "timestamp": timestamp,
-                        "ttl": ttl,
-                        "device": device,
-                    }
+            self._send(
+                self._http.build_request(
+                    "POST",
+                    "/messages.json",
+                    headers={
+                        "Content-Type": "application/x-www-form-urlencoded",
+                        **_text_values({}),
+                    },
+                    data=_text_values(
+                        {
+                            "message": message,
+                            "title": title,
+                            "priority": priority,
+                            "retry": retry,
+                            "expire": expire,
+                            "tags": tags,
+                            "url": url,
+                            "url_title": url_title,
+                            "html": html,
+                            "sound": sound,
+                            "timestamp": timestamp,
+                            "ttl": ttl,
+                            "device": device,
+                        }
+                    ),
                 ),
+                retry=False,
             )
         )
 
@@ -358,14 +459,17 @@ class PushoverClient:
             PushoverError: The API answered with an error status.
         """
         return _json_result(
-            self._http.request(
-                "POST",
-                "/users/validate.json",
-                json=_json_values(
-                    {
-                        "device": device,
-                    }
+            self._send(
+                self._http.build_request(
+                    "POST",
+                    "/users/validate.json",
+                    json=_json_values(
+                        {
+                            "device": device,
+                        }
+                    ),
                 ),
+                retry=False,
             )
         )
 
@@ -388,9 +492,12 @@ class PushoverClient:
         """
         _require("receipt", receipt)
         return _json_result(
-            self._http.request(
-                "POST",
-                "/receipts/" + _segment(receipt) + "/cancel.json",
+            self._send(
+                self._http.build_request(
+                    "POST",
+                    "/receipts/" + _segment(receipt) + "/cancel.json",
+                ),
+                retry=False,
             )
         )
 
@@ -413,9 +520,12 @@ class PushoverClient:
         """
         _require("tag", tag)
         return _json_result(
-            self._http.request(
-                "POST",
-                "/receipts/cancel_by_tag/" + _segment(tag) + ".json",
+            self._send(
+                self._http.build_request(
+                    "POST",
+                    "/receipts/cancel_by_tag/" + _segment(tag) + ".json",
+                ),
+                retry=False,
             )
         )
 
@@ -447,19 +557,22 @@ class PushoverClient:
             PushoverError: The API answered with an error status.
         """
         return _json_result(
-            self._http.request(
-                "POST",
-                "/glances.json",
-                json=_json_values(
-                    {
-                        "title": title,
-                        "text": text,
-                        "subtext": subtext,
-                        "count": count,
-                        "percent": percent,
-                        "device": device,
-                    }
+            self._send(
+                self._http.build_request(
+                    "POST",
+                    "/glances.json",
+                    json=_json_values(
+                        {
+                            "title": title,
+                            "text": text,
+                            "subtext": subtext,
+                            "count": count,
+                            "percent": percent,
+                            "device": device,
+                        }
+                    ),
                 ),
+                retry=False,
             )
         )
 
@@ -477,6 +590,9 @@ class AsyncPushoverClient:
         base_url: The API root, instead of BASE_URL with the properties filled in.
         timeout: Seconds (or an httpx.Timeout) before a request gives up.
         transport: An httpx transport to send requests through (tests, proxies).
+        max_attempts: Most attempts per request, the first included (1: no retries).
+        backoff: Seconds before the first retry, at most (the wait doubles, jittered).
+        max_backoff: Seconds a backoff wait never exceeds.
     """
 
     def __init__(
@@ -487,6 +603,9 @@ class AsyncPushoverClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> None:
         _require("app_token", app_token)
         _require("user_key", user_key)
@@ -504,6 +623,11 @@ class AsyncPushoverClient:
             timeout=timeout,
             transport=transport,
         )
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
+        self._max_attempts = max_attempts
+        self._backoff = backoff
+        self._max_backoff = max_backoff
 
     @classmethod
     def from_env(
@@ -513,6 +637,9 @@ class AsyncPushoverClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> Self:
         """A client configured from environment variables (PUSHOVER_APP_TOKEN, PUSHOVER_USER_KEY).
 
@@ -526,6 +653,9 @@ class AsyncPushoverClient:
             base_url=base_url,
             timeout=timeout,
             transport=transport,
+            max_attempts=max_attempts,
+            backoff=backoff,
+            max_backoff=max_backoff,
         )
 
     def __repr__(self) -> str:
@@ -545,6 +675,41 @@ class AsyncPushoverClient:
     async def aclose(self) -> None:
         """Close the connections this client holds."""
         await self._http.aclose()
+
+    async def _send(
+        self,
+        request: httpx.Request,
+        retry: bool,
+    ) -> httpx.Response:
+        """Send ``request`` within the rate limits, trying again (when ``retry``)
+        after a connection error, a timeout, 429 or 5xx, up to max_attempts."""
+        # Authentication changes a request as it is sent: a retry starts afresh.
+        url, headers, stream = request.url, request.headers.copy(), request.stream
+        attempt = 1
+        while True:
+            try:
+                response = await self._http.send(request)
+            except (
+                httpx.TimeoutException,
+                httpx.NetworkError,
+                httpx.RemoteProtocolError,
+            ):
+                if not retry or attempt >= self._max_attempts:
+                    raise
+                delay = _backoff(attempt, self._backoff, self._max_backoff)
+            else:
+                wait = (
+                    _retry_delay(response, attempt, self._backoff, self._max_backoff)
+                    if retry and attempt < self._max_attempts
+                    else None
+                )
+                if wait is None:
+                    return response
+                delay = wait
+                await response.aclose()
+            await asyncio.sleep(delay)
+            attempt += 1
+            request = httpx.Request(request.method, url, headers=headers, stream=stream)
 
     async def send_message(
         self,
@@ -590,30 +755,33 @@ class AsyncPushoverClient:
         _check_choice("priority", priority, (-2, -1, 0, 1, 2))
         _check_choice("html", html, (0, 1))
         return _json_result(
-            await self._http.request(
-                "POST",
-                "/messages.json",
-                headers={
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    **_text_values({}),
-                },
-                data=_text_values(
-                    {
-                        "message": message,
-                        "title": title,
-                        "priority": priority,
-                        "retry": retry,
-                        "expire": expire,
-                        "tags": tags,
-                        "url": url,
-                        "url_title": url_title,
-                        "html": html,
-                        "sound": sound,
-                        "timestamp": timestamp,
-                        "ttl": ttl,
-                        "device": device,
-                    }
+            await self._send(
+                self._http.build_request(
+                    "POST",
+                    "/messages.json",
+                    headers={
+                        "Content-Type": "application/x-www-form-urlencoded",
+                        **_text_values({}),
+                    },
+                    data=_text_values(
+                        {
+                            "message": message,
+                            "title": title,
+                            "priority": priority,
+                            "retry": retry,
+                            "expire": expire,
+                            "tags": tags,
+                            "url": url,
+                            "url_title": url_title,
+                            "html": html,
+                            "sound": sound,
+                            "timestamp": timestamp,
+                            "ttl": ttl,
+                            "device": device,
+                        }
+                    ),
                 ),
+                retry=False,
             )
         )
 
@@ -635,14 +803,17 @@ class AsyncPushoverClient:
             PushoverError: The API answered with an error status.
         """
         return _json_result(
-            await self._http.request(
-                "POST",
-                "/users/validate.json",
-                json=_json_values(
-                    {
-                        "device": device,
-                    }
+            await self._send(
+                self._http.build_request(
+                    "POST",
+                    "/users/validate.json",
+                    json=_json_values(
+                        {
+                            "device": device,
+                        }
+                    ),
                 ),
+                retry=False,
             )
         )
 
@@ -665,9 +836,12 @@ class AsyncPushoverClient:
         """
         _require("receipt", receipt)
         return _json_result(
-            await self._http.request(
-                "POST",
-                "/receipts/" + _segment(receipt) + "/cancel.json",
+            await self._send(
+                self._http.build_request(
+                    "POST",
+                    "/receipts/" + _segment(receipt) + "/cancel.json",
+                ),
+                retry=False,
             )
         )
 
@@ -690,9 +864,12 @@ class AsyncPushoverClient:
         """
         _require("tag", tag)
         return _json_result(
-            await self._http.request(
-                "POST",
-                "/receipts/cancel_by_tag/" + _segment(tag) + ".json",
+            await self._send(
+                self._http.build_request(
+                    "POST",
+                    "/receipts/cancel_by_tag/" + _segment(tag) + ".json",
+                ),
+                retry=False,
             )
         )
 
@@ -724,18 +901,21 @@ class AsyncPushoverClient:
             PushoverError: The API answered with an error status.
         """
         return _json_result(
-            await self._http.request(
-                "POST",
-                "/glances.json",
-                json=_json_values(
-                    {
-                        "title": title,
-                        "text": text,
-                        "subtext": subtext,
-                        "count": count,
-                        "percent": percent,
-                        "device": device,
-                    }
+            await self._send(
+                self._http.build_request(
+                    "POST",
+                    "/glances.json",
+                    json=_json_values(
+                        {
+                            "title": title,
+                            "text": text,
+                            "subtext": subtext,
+                            "count": count,
+                            "percent": percent,
+                            "device": device,
+                        }
+                    ),
                 ),
+                retry=False,
             )
         )

@@ -15,10 +15,12 @@ import ipaddress
 import json
 import logging
 import os
+import random
 import tempfile
 import threading
 import time
 from collections.abc import AsyncGenerator, Callable, Generator, Mapping, Sequence
+from email.utils import mktime_tz, parsedate_tz
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Protocol, Self
@@ -31,7 +33,6 @@ from authlib.oauth2.rfc6749.parameters import (  # type: ignore[import-untyped, 
 
 __all__ = [
     "BASE_URL",
-    "REQUIRES",
     "AsyncSalesforceClient",
     "FileTokenStore",
     "MemoryTokenStore",
@@ -126,6 +127,49 @@ def _text_result(response: httpx.Response) -> str:
     if response.is_error:
         raise SalesforceError(response)
     return response.text
+
+
+# Seconds a Retry-After may ask for and still be waited out; a longer wait is the
+# caller's to decide, so the response is returned (and raised as an error) instead.
+_MAX_RETRY_AFTER: Final = 600.0
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds a response's Retry-After asks for (RFC 9110 10.2.3: seconds or an
+    HTTP-date); None when it has none or it cannot be read."""
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    date = parsedate_tz(value)
+    if date is None:
+        return None
+    return max(0.0, mktime_tz(date) - time.time())
+
+
+def _backoff(attempt: int, initial: float, maximum: float) -> float:
+    """Exponential backoff with full jitter: anywhere up to initial * 2**(attempt-1)."""
+    return random.uniform(0.0, min(maximum, initial * 2.0 ** (attempt - 1)))
+
+
+def _retry_delay(
+    response: httpx.Response, attempt: int, initial: float, maximum: float
+) -> float | None:
+    """Seconds to wait before trying again after ``response``; None when it is final.
+
+    429 and 5xx are retried (not 501 Not Implemented, which a retry will not change);
+    a Retry-After on 429 or 503 is honoured instead of the backoff.
+    """
+    status = response.status_code
+    if status != 429 and (status < 500 or status == 501):
+        return None
+    if status in (429, 503):
+        after = _retry_after(response)
+        if after is not None:
+            return after if after <= _MAX_RETRY_AFTER else None
+    return _backoff(attempt, initial, maximum)
 
 
 _log = logging.getLogger(__name__)
@@ -735,6 +779,9 @@ class SalesforceClient:
         base_url: The API root, instead of BASE_URL with the properties filled in.
         timeout: Seconds (or an httpx.Timeout) before a request gives up.
         transport: An httpx transport to send requests through (tests, proxies).
+        max_attempts: Most attempts per request, the first included (1: no retries).
+        backoff: Seconds before the first retry, at most (the wait doubles, jittered).
+        max_backoff: Seconds a backoff wait never exceeds.
     """
 
     def __init__(
@@ -755,6 +802,9 @@ class SalesforceClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.BaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> None:
         _require("my_domain", my_domain)
         self._properties: dict[str, object] = {
@@ -789,6 +839,11 @@ class SalesforceClient:
             timeout=timeout,
             transport=transport,
         )
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
+        self._max_attempts = max_attempts
+        self._backoff = backoff
+        self._max_backoff = max_backoff
 
     @classmethod
     def from_env(
@@ -804,6 +859,9 @@ class SalesforceClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.BaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> Self:
         """A client configured from environment variables (SALESFORCE_CLIENT_ID, SALESFORCE_CLIENT_SECRET, SALESFORCE_USERNAME, SALESFORCE_PASSWORD, SALESFORCE_MY_DOMAIN, SALESFORCE_API_VERSION).
 
@@ -829,6 +887,9 @@ class SalesforceClient:
             base_url=base_url,
             timeout=timeout,
             transport=transport,
+            max_attempts=max_attempts,
+            backoff=backoff,
+            max_backoff=max_backoff,
         )
 
     def __repr__(self) -> str:
@@ -854,6 +915,41 @@ class SalesforceClient:
         """The OAuth 2 token in use (None before the first); its repr hides secrets."""
         return self._auth.token
 
+    def _send(
+        self,
+        request: httpx.Request,
+        retry: bool,
+    ) -> httpx.Response:
+        """Send ``request`` within the rate limits, trying again (when ``retry``)
+        after a connection error, a timeout, 429 or 5xx, up to max_attempts."""
+        # Authentication changes a request as it is sent: a retry starts afresh.
+        url, headers, stream = request.url, request.headers.copy(), request.stream
+        attempt = 1
+        while True:
+            try:
+                response = self._http.send(request)
+            except (
+                httpx.TimeoutException,
+                httpx.NetworkError,
+                httpx.RemoteProtocolError,
+            ):
+                if not retry or attempt >= self._max_attempts:
+                    raise
+                delay = _backoff(attempt, self._backoff, self._max_backoff)
+            else:
+                wait = (
+                    _retry_delay(response, attempt, self._backoff, self._max_backoff)
+                    if retry and attempt < self._max_attempts
+                    else None
+                )
+                if wait is None:
+                    return response
+                delay = wait
+                response.close()
+            time.sleep(delay)
+            attempt += 1
+            request = httpx.Request(request.method, url, headers=headers, stream=stream)
+
     def query(
         self,
         *,
@@ -872,14 +968,17 @@ class SalesforceClient:
             SalesforceError: The API answered with an error status.
         """
         return _json_result(
-            self._http.request(
-                "GET",
-                "/query",
-                params=_text_values(
-                    {
-                        "q": soql,
-                    }
+            self._send(
+                self._http.build_request(
+                    "GET",
+                    "/query",
+                    params=_text_values(
+                        {
+                            "q": soql,
+                        }
+                    ),
                 ),
+                retry=True,
             )
         )
 
@@ -907,14 +1006,17 @@ class SalesforceClient:
         _require("s_object", s_object)
         _require("record_id", record_id)
         return _json_result(
-            self._http.request(
-                "GET",
-                "/sobjects/" + _segment(s_object) + "/" + _segment(record_id),
-                params=_text_values(
-                    {
-                        "fields": fields,
-                    }
+            self._send(
+                self._http.build_request(
+                    "GET",
+                    "/sobjects/" + _segment(s_object) + "/" + _segment(record_id),
+                    params=_text_values(
+                        {
+                            "fields": fields,
+                        }
+                    ),
                 ),
+                retry=True,
             )
         )
 
@@ -942,23 +1044,26 @@ class SalesforceClient:
             SalesforceError: The API answered with an error status.
         """
         return _json_result(
-            self._http.request(
-                "POST",
-                "/sobjects/Account",
-                headers={
-                    **_text_values(
+            self._send(
+                self._http.build_request(
+                    "POST",
+                    "/sobjects/Account",
+                    headers={
+                        **_text_values(
+                            {
+                                "Sforce-Auto-Assign": sforce_auto_assign,
+                            }
+                        ),
+                    },
+                    json=_json_values(
                         {
-                            "Sforce-Auto-Assign": sforce_auto_assign,
+                            "Name": name,
+                            "Phone": phone,
+                            "Website": website,
                         }
                     ),
-                },
-                json=_json_values(
-                    {
-                        "Name": name,
-                        "Phone": phone,
-                        "Website": website,
-                    }
                 ),
+                retry=False,
             )
         )
 
@@ -973,9 +1078,12 @@ class SalesforceClient:
             SalesforceError: The API answered with an error status.
         """
         return _json_result(
-            self._http.request(
-                "GET",
-                "/limits",
+            self._send(
+                self._http.build_request(
+                    "GET",
+                    "/limits",
+                ),
+                retry=True,
             )
         )
 
@@ -1010,6 +1118,9 @@ class AsyncSalesforceClient:
         base_url: The API root, instead of BASE_URL with the properties filled in.
         timeout: Seconds (or an httpx.Timeout) before a request gives up.
         transport: An httpx transport to send requests through (tests, proxies).
+        max_attempts: Most attempts per request, the first included (1: no retries).
+        backoff: Seconds before the first retry, at most (the wait doubles, jittered).
+        max_backoff: Seconds a backoff wait never exceeds.
     """
 
     def __init__(
@@ -1030,6 +1141,9 @@ class AsyncSalesforceClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> None:
         _require("my_domain", my_domain)
         self._properties: dict[str, object] = {
@@ -1064,6 +1178,11 @@ class AsyncSalesforceClient:
             timeout=timeout,
             transport=transport,
         )
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
+        self._max_attempts = max_attempts
+        self._backoff = backoff
+        self._max_backoff = max_backoff
 
     @classmethod
     def from_env(
@@ -1079,6 +1198,9 @@ class AsyncSalesforceClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> Self:
         """A client configured from environment variables (SALESFORCE_CLIENT_ID, SALESFORCE_CLIENT_SECRET, SALESFORCE_USERNAME, SALESFORCE_PASSWORD, SALESFORCE_MY_DOMAIN, SALESFORCE_API_VERSION).
 
@@ -1104,6 +1226,9 @@ class AsyncSalesforceClient:
             base_url=base_url,
             timeout=timeout,
             transport=transport,
+            max_attempts=max_attempts,
+            backoff=backoff,
+            max_backoff=max_backoff,
         )
 
     def __repr__(self) -> str:
@@ -1129,6 +1254,41 @@ class AsyncSalesforceClient:
         """The OAuth 2 token in use (None before the first); its repr hides secrets."""
         return self._auth.token
 
+    async def _send(
+        self,
+        request: httpx.Request,
+        retry: bool,
+    ) -> httpx.Response:
+        """Send ``request`` within the rate limits, trying again (when ``retry``)
+        after a connection error, a timeout, 429 or 5xx, up to max_attempts."""
+        # Authentication changes a request as it is sent: a retry starts afresh.
+        url, headers, stream = request.url, request.headers.copy(), request.stream
+        attempt = 1
+        while True:
+            try:
+                response = await self._http.send(request)
+            except (
+                httpx.TimeoutException,
+                httpx.NetworkError,
+                httpx.RemoteProtocolError,
+            ):
+                if not retry or attempt >= self._max_attempts:
+                    raise
+                delay = _backoff(attempt, self._backoff, self._max_backoff)
+            else:
+                wait = (
+                    _retry_delay(response, attempt, self._backoff, self._max_backoff)
+                    if retry and attempt < self._max_attempts
+                    else None
+                )
+                if wait is None:
+                    return response
+                delay = wait
+                await response.aclose()
+            await asyncio.sleep(delay)
+            attempt += 1
+            request = httpx.Request(request.method, url, headers=headers, stream=stream)
+
     async def query(
         self,
         *,
@@ -1147,14 +1307,17 @@ class AsyncSalesforceClient:
             SalesforceError: The API answered with an error status.
         """
         return _json_result(
-            await self._http.request(
-                "GET",
-                "/query",
-                params=_text_values(
-                    {
-                        "q": soql,
-                    }
+            await self._send(
+                self._http.build_request(
+                    "GET",
+                    "/query",
+                    params=_text_values(
+                        {
+                            "q": soql,
+                        }
+                    ),
                 ),
+                retry=True,
             )
         )
 
@@ -1182,14 +1345,17 @@ class AsyncSalesforceClient:
         _require("s_object", s_object)
         _require("record_id", record_id)
         return _json_result(
-            await self._http.request(
-                "GET",
-                "/sobjects/" + _segment(s_object) + "/" + _segment(record_id),
-                params=_text_values(
-                    {
-                        "fields": fields,
-                    }
+            await self._send(
+                self._http.build_request(
+                    "GET",
+                    "/sobjects/" + _segment(s_object) + "/" + _segment(record_id),
+                    params=_text_values(
+                        {
+                            "fields": fields,
+                        }
+                    ),
                 ),
+                retry=True,
             )
         )
 
@@ -1217,23 +1383,26 @@ class AsyncSalesforceClient:
             SalesforceError: The API answered with an error status.
         """
         return _json_result(
-            await self._http.request(
-                "POST",
-                "/sobjects/Account",
-                headers={
-                    **_text_values(
+            await self._send(
+                self._http.build_request(
+                    "POST",
+                    "/sobjects/Account",
+                    headers={
+                        **_text_values(
+                            {
+                                "Sforce-Auto-Assign": sforce_auto_assign,
+                            }
+                        ),
+                    },
+                    json=_json_values(
                         {
-                            "Sforce-Auto-Assign": sforce_auto_assign,
+                            "Name": name,
+                            "Phone": phone,
+                            "Website": website,
                         }
                     ),
-                },
-                json=_json_values(
-                    {
-                        "Name": name,
-                        "Phone": phone,
-                        "Website": website,
-                    }
                 ),
+                retry=False,
             )
         )
 
@@ -1248,8 +1417,11 @@ class AsyncSalesforceClient:
             SalesforceError: The API answered with an error status.
         """
         return _json_result(
-            await self._http.request(
-                "GET",
-                "/limits",
+            await self._send(
+                self._http.build_request(
+                    "GET",
+                    "/limits",
+                ),
+                retry=True,
             )
         )

@@ -10,13 +10,17 @@ Change the spec and run `make generate` rather than editing this file.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
 import os
+import random
+import time
 import uuid
 from collections.abc import AsyncGenerator, Callable, Generator, Mapping, Sequence
 from decimal import Decimal
+from email.utils import mktime_tz, parsedate_tz
 from types import TracebackType
 from typing import Any, Final, Literal, Self
 from urllib.parse import quote
@@ -25,7 +29,6 @@ import httpx
 
 __all__ = [
     "BASE_URL",
-    "REQUIRES",
     "ApiKeyAuth",
     "AsyncShopifyWebhooksClient",
     "HookAborted",
@@ -138,6 +141,49 @@ def _text_result(response: httpx.Response) -> str:
     if response.is_error:
         raise ShopifyWebhooksError(response)
     return response.text
+
+
+# Seconds a Retry-After may ask for and still be waited out; a longer wait is the
+# caller's to decide, so the response is returned (and raised as an error) instead.
+_MAX_RETRY_AFTER: Final = 600.0
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds a response's Retry-After asks for (RFC 9110 10.2.3: seconds or an
+    HTTP-date); None when it has none or it cannot be read."""
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    date = parsedate_tz(value)
+    if date is None:
+        return None
+    return max(0.0, mktime_tz(date) - time.time())
+
+
+def _backoff(attempt: int, initial: float, maximum: float) -> float:
+    """Exponential backoff with full jitter: anywhere up to initial * 2**(attempt-1)."""
+    return random.uniform(0.0, min(maximum, initial * 2.0 ** (attempt - 1)))
+
+
+def _retry_delay(
+    response: httpx.Response, attempt: int, initial: float, maximum: float
+) -> float | None:
+    """Seconds to wait before trying again after ``response``; None when it is final.
+
+    429 and 5xx are retried (not 501 Not Implemented, which a retry will not change);
+    a Retry-After on 429 or 503 is honoured instead of the backoff.
+    """
+    status = response.status_code
+    if status != 429 and (status < 500 or status == 501):
+        return None
+    if status in (429, 503):
+        after = _retry_after(response)
+        if after is not None:
+            return after if after <= _MAX_RETRY_AFTER else None
+    return _backoff(attempt, initial, maximum)
 
 
 class ApiKeyAuth(httpx.Auth):
@@ -274,6 +320,9 @@ class ShopifyWebhooksClient:
         base_url: The API root, instead of BASE_URL with the properties filled in.
         timeout: Seconds (or an httpx.Timeout) before a request gives up.
         transport: An httpx transport to send requests through (tests, proxies).
+        max_attempts: Most attempts per request, the first included (1: no retries).
+        backoff: Seconds before the first retry, at most (the wait doubles, jittered).
+        max_backoff: Seconds a backoff wait never exceeds.
     """
 
     def __init__(
@@ -284,6 +333,9 @@ class ShopifyWebhooksClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.BaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> None:
         _require("app_host", app_host)
         self._properties: dict[str, object] = {
@@ -298,6 +350,11 @@ class ShopifyWebhooksClient:
             timeout=timeout,
             transport=transport,
         )
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
+        self._max_attempts = max_attempts
+        self._backoff = backoff
+        self._max_backoff = max_backoff
 
     @classmethod
     def from_env(
@@ -307,6 +364,9 @@ class ShopifyWebhooksClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.BaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> Self:
         """A client configured from environment variables (SHOPIFY_WEBHOOKS_API_KEY, SHOPIFY_WEBHOOKS_APP_HOST).
 
@@ -320,6 +380,9 @@ class ShopifyWebhooksClient:
             base_url=base_url,
             timeout=timeout,
             transport=transport,
+            max_attempts=max_attempts,
+            backoff=backoff,
+            max_backoff=max_backoff,
         )
 
     def __repr__(self) -> str:
@@ -340,22 +403,24 @@ class ShopifyWebhooksClient:
         """Close the connections this client holds."""
         self._http.close()
 
-    def _send(
+    def _send_hooked(
         self,
         *,
         before_action: Sequence[tuple[str, _Hook]],
         after_action: Sequence[tuple[str, _Hook]],
         after_error: Sequence[tuple[str, _Hook]],
         request: httpx.Request,
+        retry: bool,
     ) -> httpx.Response:
         """Send one call's request with its hooks and their shared context.
 
-        before_action hooks run on the request once authenticated; then after_error
-        hooks on an error status, else after_action hooks, on the response.
+        before_action hooks run on the request once authenticated (on every attempt);
+        then after_error hooks on an error status, else after_action hooks, on the
+        response.
         """
         context: dict[str, Any] = {}
         auth = _HookedAuth(self._http.auth, before_action, self._auth_value, context)
-        response = self._http.send(request, auth=auth)
+        response = self._send(request, retry, auth=auth)
         hooks = after_error if response.is_error else after_action
         _run_hooks(hooks, response, self._auth_value(), context)
         return response
@@ -363,6 +428,45 @@ class ShopifyWebhooksClient:
     def _auth_value(self) -> str | None:
         """What hooks get as the auth value (Cyclr's method_auth_value): the API key."""
         return self._api_key
+
+    def _send(
+        self,
+        request: httpx.Request,
+        retry: bool,
+        auth: httpx.Auth | None = None,
+    ) -> httpx.Response:
+        """Send ``request`` within the rate limits, trying again (when ``retry``)
+        after a connection error, a timeout, 429 or 5xx, up to max_attempts."""
+        # Authentication changes a request as it is sent: a retry starts afresh.
+        url, headers, stream = request.url, request.headers.copy(), request.stream
+        attempt = 1
+        while True:
+            try:
+                # A call with hooks wraps the client's auth (hooks.py.j2).
+                response = self._http.send(
+                    request, auth=self._http.auth if auth is None else auth
+                )
+            except (
+                httpx.TimeoutException,
+                httpx.NetworkError,
+                httpx.RemoteProtocolError,
+            ):
+                if not retry or attempt >= self._max_attempts:
+                    raise
+                delay = _backoff(attempt, self._backoff, self._max_backoff)
+            else:
+                wait = (
+                    _retry_delay(response, attempt, self._backoff, self._max_backoff)
+                    if retry and attempt < self._max_attempts
+                    else None
+                )
+                if wait is None:
+                    return response
+                delay = wait
+                response.close()
+            time.sleep(delay)
+            attempt += 1
+            request = httpx.Request(request.method, url, headers=headers, stream=stream)
 
     def order_created(
         self,
@@ -393,7 +497,7 @@ class ShopifyWebhooksClient:
         """
         _check_choice("topic", topic, ("orders/create",))
         return _json_result(
-            self._send(
+            self._send_hooked(
                 before_action=(
                     (
                         "before_action in scripts/shopify_webhooks.py",
@@ -422,6 +526,7 @@ class ShopifyWebhooksClient:
                         }
                     ),
                 ),
+                retry=False,
             )
         )
 
@@ -450,7 +555,7 @@ class ShopifyWebhooksClient:
         """
         _check_choice("topic", topic, ("app/uninstalled",))
         return _json_result(
-            self._send(
+            self._send_hooked(
                 before_action=(
                     (
                         "before_action in scripts/shopify_webhooks.py",
@@ -477,6 +582,7 @@ class ShopifyWebhooksClient:
                         }
                     ),
                 ),
+                retry=False,
             )
         )
 
@@ -494,6 +600,9 @@ class AsyncShopifyWebhooksClient:
         base_url: The API root, instead of BASE_URL with the properties filled in.
         timeout: Seconds (or an httpx.Timeout) before a request gives up.
         transport: An httpx transport to send requests through (tests, proxies).
+        max_attempts: Most attempts per request, the first included (1: no retries).
+        backoff: Seconds before the first retry, at most (the wait doubles, jittered).
+        max_backoff: Seconds a backoff wait never exceeds.
     """
 
     def __init__(
@@ -504,6 +613,9 @@ class AsyncShopifyWebhooksClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> None:
         _require("app_host", app_host)
         self._properties: dict[str, object] = {
@@ -518,6 +630,11 @@ class AsyncShopifyWebhooksClient:
             timeout=timeout,
             transport=transport,
         )
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
+        self._max_attempts = max_attempts
+        self._backoff = backoff
+        self._max_backoff = max_backoff
 
     @classmethod
     def from_env(
@@ -527,6 +644,9 @@ class AsyncShopifyWebhooksClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> Self:
         """A client configured from environment variables (SHOPIFY_WEBHOOKS_API_KEY, SHOPIFY_WEBHOOKS_APP_HOST).
 
@@ -540,6 +660,9 @@ class AsyncShopifyWebhooksClient:
             base_url=base_url,
             timeout=timeout,
             transport=transport,
+            max_attempts=max_attempts,
+            backoff=backoff,
+            max_backoff=max_backoff,
         )
 
     def __repr__(self) -> str:
@@ -560,22 +683,24 @@ class AsyncShopifyWebhooksClient:
         """Close the connections this client holds."""
         await self._http.aclose()
 
-    async def _send(
+    async def _send_hooked(
         self,
         *,
         before_action: Sequence[tuple[str, _Hook]],
         after_action: Sequence[tuple[str, _Hook]],
         after_error: Sequence[tuple[str, _Hook]],
         request: httpx.Request,
+        retry: bool,
     ) -> httpx.Response:
         """Send one call's request with its hooks and their shared context.
 
-        before_action hooks run on the request once authenticated; then after_error
-        hooks on an error status, else after_action hooks, on the response.
+        before_action hooks run on the request once authenticated (on every attempt);
+        then after_error hooks on an error status, else after_action hooks, on the
+        response.
         """
         context: dict[str, Any] = {}
         auth = _HookedAuth(self._http.auth, before_action, self._auth_value, context)
-        response = await self._http.send(request, auth=auth)
+        response = await self._send(request, retry, auth=auth)
         hooks = after_error if response.is_error else after_action
         _run_hooks(hooks, response, self._auth_value(), context)
         return response
@@ -583,6 +708,45 @@ class AsyncShopifyWebhooksClient:
     def _auth_value(self) -> str | None:
         """What hooks get as the auth value (Cyclr's method_auth_value): the API key."""
         return self._api_key
+
+    async def _send(
+        self,
+        request: httpx.Request,
+        retry: bool,
+        auth: httpx.Auth | None = None,
+    ) -> httpx.Response:
+        """Send ``request`` within the rate limits, trying again (when ``retry``)
+        after a connection error, a timeout, 429 or 5xx, up to max_attempts."""
+        # Authentication changes a request as it is sent: a retry starts afresh.
+        url, headers, stream = request.url, request.headers.copy(), request.stream
+        attempt = 1
+        while True:
+            try:
+                # A call with hooks wraps the client's auth (hooks.py.j2).
+                response = await self._http.send(
+                    request, auth=self._http.auth if auth is None else auth
+                )
+            except (
+                httpx.TimeoutException,
+                httpx.NetworkError,
+                httpx.RemoteProtocolError,
+            ):
+                if not retry or attempt >= self._max_attempts:
+                    raise
+                delay = _backoff(attempt, self._backoff, self._max_backoff)
+            else:
+                wait = (
+                    _retry_delay(response, attempt, self._backoff, self._max_backoff)
+                    if retry and attempt < self._max_attempts
+                    else None
+                )
+                if wait is None:
+                    return response
+                delay = wait
+                await response.aclose()
+            await asyncio.sleep(delay)
+            attempt += 1
+            request = httpx.Request(request.method, url, headers=headers, stream=stream)
 
     async def order_created(
         self,
@@ -613,7 +777,7 @@ class AsyncShopifyWebhooksClient:
         """
         _check_choice("topic", topic, ("orders/create",))
         return _json_result(
-            await self._send(
+            await self._send_hooked(
                 before_action=(
                     (
                         "before_action in scripts/shopify_webhooks.py",
@@ -642,6 +806,7 @@ class AsyncShopifyWebhooksClient:
                         }
                     ),
                 ),
+                retry=False,
             )
         )
 
@@ -670,7 +835,7 @@ class AsyncShopifyWebhooksClient:
         """
         _check_choice("topic", topic, ("app/uninstalled",))
         return _json_result(
-            await self._send(
+            await self._send_hooked(
                 before_action=(
                     (
                         "before_action in scripts/shopify_webhooks.py",
@@ -697,5 +862,6 @@ class AsyncShopifyWebhooksClient:
                         }
                     ),
                 ),
+                retry=False,
             )
         )

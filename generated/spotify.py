@@ -16,10 +16,12 @@ import ipaddress
 import json
 import logging
 import os
+import random
 import tempfile
 import threading
 import time
 from collections.abc import AsyncGenerator, Callable, Generator, Mapping, Sequence
+from email.utils import mktime_tz, parsedate_tz
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Literal, Protocol, Self
@@ -32,7 +34,6 @@ from authlib.oauth2.rfc6749.parameters import (  # type: ignore[import-untyped, 
 
 __all__ = [
     "BASE_URL",
-    "REQUIRES",
     "AsyncSpotifyClient",
     "FileTokenStore",
     "MemoryTokenStore",
@@ -140,6 +141,49 @@ def _text_result(response: httpx.Response) -> str:
     if response.is_error:
         raise SpotifyError(response)
     return response.text
+
+
+# Seconds a Retry-After may ask for and still be waited out; a longer wait is the
+# caller's to decide, so the response is returned (and raised as an error) instead.
+_MAX_RETRY_AFTER: Final = 600.0
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds a response's Retry-After asks for (RFC 9110 10.2.3: seconds or an
+    HTTP-date); None when it has none or it cannot be read."""
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    date = parsedate_tz(value)
+    if date is None:
+        return None
+    return max(0.0, mktime_tz(date) - time.time())
+
+
+def _backoff(attempt: int, initial: float, maximum: float) -> float:
+    """Exponential backoff with full jitter: anywhere up to initial * 2**(attempt-1)."""
+    return random.uniform(0.0, min(maximum, initial * 2.0 ** (attempt - 1)))
+
+
+def _retry_delay(
+    response: httpx.Response, attempt: int, initial: float, maximum: float
+) -> float | None:
+    """Seconds to wait before trying again after ``response``; None when it is final.
+
+    429 and 5xx are retried (not 501 Not Implemented, which a retry will not change);
+    a Retry-After on 429 or 503 is honoured instead of the backoff.
+    """
+    status = response.status_code
+    if status != 429 and (status < 500 or status == 501):
+        return None
+    if status in (429, 503):
+        after = _retry_after(response)
+        if after is not None:
+            return after if after <= _MAX_RETRY_AFTER else None
+    return _backoff(attempt, initial, maximum)
 
 
 _log = logging.getLogger(__name__)
@@ -649,6 +693,9 @@ class SpotifyClient:
         base_url: The API root, instead of BASE_URL with the properties filled in.
         timeout: Seconds (or an httpx.Timeout) before a request gives up.
         transport: An httpx transport to send requests through (tests, proxies).
+        max_attempts: Most attempts per request, the first included (1: no retries).
+        backoff: Seconds before the first retry, at most (the wait doubles, jittered).
+        max_backoff: Seconds a backoff wait never exceeds.
     """
 
     def __init__(
@@ -664,6 +711,9 @@ class SpotifyClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.BaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> None:
         self._properties: dict[str, object] = {}
         if base_url is None:
@@ -683,6 +733,11 @@ class SpotifyClient:
             timeout=timeout,
             transport=transport,
         )
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
+        self._max_attempts = max_attempts
+        self._backoff = backoff
+        self._max_backoff = max_backoff
 
     @classmethod
     def from_env(
@@ -697,6 +752,9 @@ class SpotifyClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.BaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> Self:
         """A client configured from environment variables (SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET).
 
@@ -715,6 +773,9 @@ class SpotifyClient:
             base_url=base_url,
             timeout=timeout,
             transport=transport,
+            max_attempts=max_attempts,
+            backoff=backoff,
+            max_backoff=max_backoff,
         )
 
     def __repr__(self) -> str:
@@ -740,6 +801,41 @@ class SpotifyClient:
         """The OAuth 2 token in use (None before the first); its repr hides secrets."""
         return self._auth.token
 
+    def _send(
+        self,
+        request: httpx.Request,
+        retry: bool,
+    ) -> httpx.Response:
+        """Send ``request`` within the rate limits, trying again (when ``retry``)
+        after a connection error, a timeout, 429 or 5xx, up to max_attempts."""
+        # Authentication changes a request as it is sent: a retry starts afresh.
+        url, headers, stream = request.url, request.headers.copy(), request.stream
+        attempt = 1
+        while True:
+            try:
+                response = self._http.send(request)
+            except (
+                httpx.TimeoutException,
+                httpx.NetworkError,
+                httpx.RemoteProtocolError,
+            ):
+                if not retry or attempt >= self._max_attempts:
+                    raise
+                delay = _backoff(attempt, self._backoff, self._max_backoff)
+            else:
+                wait = (
+                    _retry_delay(response, attempt, self._backoff, self._max_backoff)
+                    if retry and attempt < self._max_attempts
+                    else None
+                )
+                if wait is None:
+                    return response
+                delay = wait
+                response.close()
+            time.sleep(delay)
+            attempt += 1
+            request = httpx.Request(request.method, url, headers=headers, stream=stream)
+
     def get_artist(
         self,
         *,
@@ -759,9 +855,12 @@ class SpotifyClient:
         """
         _require("id", id)
         return _json_result(
-            self._http.request(
-                "GET",
-                "/artists/" + _segment(id),
+            self._send(
+                self._http.build_request(
+                    "GET",
+                    "/artists/" + _segment(id),
+                ),
+                retry=True,
             )
         )
 
@@ -785,15 +884,18 @@ class SpotifyClient:
             SpotifyError: The API answered with an error status.
         """
         return _json_result(
-            self._http.request(
-                "GET",
-                "/albums",
-                params=_text_values(
-                    {
-                        "ids": ids,
-                        "market": market,
-                    }
+            self._send(
+                self._http.build_request(
+                    "GET",
+                    "/albums",
+                    params=_text_values(
+                        {
+                            "ids": ids,
+                            "market": market,
+                        }
+                    ),
                 ),
+                retry=True,
             )
         )
 
@@ -830,18 +932,21 @@ class SpotifyClient:
             ("album", "artist", "playlist", "track", "show", "episode", "audiobook"),
         )
         return _json_result(
-            self._http.request(
-                "GET",
-                "/search",
-                params=_text_values(
-                    {
-                        "q": query,
-                        "type": item_type,
-                        "market": market,
-                        "limit": limit,
-                        "offset": offset,
-                    }
+            self._send(
+                self._http.build_request(
+                    "GET",
+                    "/search",
+                    params=_text_values(
+                        {
+                            "q": query,
+                            "type": item_type,
+                            "market": market,
+                            "limit": limit,
+                            "offset": offset,
+                        }
+                    ),
                 ),
+                retry=True,
             )
         )
 
@@ -867,22 +972,25 @@ class SpotifyClient:
             SpotifyError: The API answered with an error status.
         """
         return _json_result(
-            self._http.request(
-                "GET",
-                "/browse/new-releases",
-                params=_text_values(
-                    {
-                        "limit": limit,
-                        "offset": offset,
-                    }
-                ),
-                headers={
-                    **_text_values(
+            self._send(
+                self._http.build_request(
+                    "GET",
+                    "/browse/new-releases",
+                    params=_text_values(
                         {
-                            "Accept-Language": accept_language,
+                            "limit": limit,
+                            "offset": offset,
                         }
                     ),
-                },
+                    headers={
+                        **_text_values(
+                            {
+                                "Accept-Language": accept_language,
+                            }
+                        ),
+                    },
+                ),
+                retry=True,
             )
         )
 
@@ -907,6 +1015,9 @@ class AsyncSpotifyClient:
         base_url: The API root, instead of BASE_URL with the properties filled in.
         timeout: Seconds (or an httpx.Timeout) before a request gives up.
         transport: An httpx transport to send requests through (tests, proxies).
+        max_attempts: Most attempts per request, the first included (1: no retries).
+        backoff: Seconds before the first retry, at most (the wait doubles, jittered).
+        max_backoff: Seconds a backoff wait never exceeds.
     """
 
     def __init__(
@@ -922,6 +1033,9 @@ class AsyncSpotifyClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> None:
         self._properties: dict[str, object] = {}
         if base_url is None:
@@ -941,6 +1055,11 @@ class AsyncSpotifyClient:
             timeout=timeout,
             transport=transport,
         )
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
+        self._max_attempts = max_attempts
+        self._backoff = backoff
+        self._max_backoff = max_backoff
 
     @classmethod
     def from_env(
@@ -955,6 +1074,9 @@ class AsyncSpotifyClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> Self:
         """A client configured from environment variables (SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET).
 
@@ -973,6 +1095,9 @@ class AsyncSpotifyClient:
             base_url=base_url,
             timeout=timeout,
             transport=transport,
+            max_attempts=max_attempts,
+            backoff=backoff,
+            max_backoff=max_backoff,
         )
 
     def __repr__(self) -> str:
@@ -998,6 +1123,41 @@ class AsyncSpotifyClient:
         """The OAuth 2 token in use (None before the first); its repr hides secrets."""
         return self._auth.token
 
+    async def _send(
+        self,
+        request: httpx.Request,
+        retry: bool,
+    ) -> httpx.Response:
+        """Send ``request`` within the rate limits, trying again (when ``retry``)
+        after a connection error, a timeout, 429 or 5xx, up to max_attempts."""
+        # Authentication changes a request as it is sent: a retry starts afresh.
+        url, headers, stream = request.url, request.headers.copy(), request.stream
+        attempt = 1
+        while True:
+            try:
+                response = await self._http.send(request)
+            except (
+                httpx.TimeoutException,
+                httpx.NetworkError,
+                httpx.RemoteProtocolError,
+            ):
+                if not retry or attempt >= self._max_attempts:
+                    raise
+                delay = _backoff(attempt, self._backoff, self._max_backoff)
+            else:
+                wait = (
+                    _retry_delay(response, attempt, self._backoff, self._max_backoff)
+                    if retry and attempt < self._max_attempts
+                    else None
+                )
+                if wait is None:
+                    return response
+                delay = wait
+                await response.aclose()
+            await asyncio.sleep(delay)
+            attempt += 1
+            request = httpx.Request(request.method, url, headers=headers, stream=stream)
+
     async def get_artist(
         self,
         *,
@@ -1017,9 +1177,12 @@ class AsyncSpotifyClient:
         """
         _require("id", id)
         return _json_result(
-            await self._http.request(
-                "GET",
-                "/artists/" + _segment(id),
+            await self._send(
+                self._http.build_request(
+                    "GET",
+                    "/artists/" + _segment(id),
+                ),
+                retry=True,
             )
         )
 
@@ -1043,15 +1206,18 @@ class AsyncSpotifyClient:
             SpotifyError: The API answered with an error status.
         """
         return _json_result(
-            await self._http.request(
-                "GET",
-                "/albums",
-                params=_text_values(
-                    {
-                        "ids": ids,
-                        "market": market,
-                    }
+            await self._send(
+                self._http.build_request(
+                    "GET",
+                    "/albums",
+                    params=_text_values(
+                        {
+                            "ids": ids,
+                            "market": market,
+                        }
+                    ),
                 ),
+                retry=True,
             )
         )
 
@@ -1088,18 +1254,21 @@ class AsyncSpotifyClient:
             ("album", "artist", "playlist", "track", "show", "episode", "audiobook"),
         )
         return _json_result(
-            await self._http.request(
-                "GET",
-                "/search",
-                params=_text_values(
-                    {
-                        "q": query,
-                        "type": item_type,
-                        "market": market,
-                        "limit": limit,
-                        "offset": offset,
-                    }
+            await self._send(
+                self._http.build_request(
+                    "GET",
+                    "/search",
+                    params=_text_values(
+                        {
+                            "q": query,
+                            "type": item_type,
+                            "market": market,
+                            "limit": limit,
+                            "offset": offset,
+                        }
+                    ),
                 ),
+                retry=True,
             )
         )
 
@@ -1125,21 +1294,24 @@ class AsyncSpotifyClient:
             SpotifyError: The API answered with an error status.
         """
         return _json_result(
-            await self._http.request(
-                "GET",
-                "/browse/new-releases",
-                params=_text_values(
-                    {
-                        "limit": limit,
-                        "offset": offset,
-                    }
-                ),
-                headers={
-                    **_text_values(
+            await self._send(
+                self._http.build_request(
+                    "GET",
+                    "/browse/new-releases",
+                    params=_text_values(
                         {
-                            "Accept-Language": accept_language,
+                            "limit": limit,
+                            "offset": offset,
                         }
                     ),
-                },
+                    headers={
+                        **_text_values(
+                            {
+                                "Accept-Language": accept_language,
+                            }
+                        ),
+                    },
+                ),
+                retry=True,
             )
         )

@@ -10,12 +10,15 @@ Change the spec and run `make generate` rather than editing this file.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import os
+import random
 import secrets
 import time
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
+from email.utils import mktime_tz, parsedate_tz
 from types import TracebackType
 from typing import Any, Final, Literal, Self
 from urllib.parse import parse_qsl, quote
@@ -32,7 +35,6 @@ __all__ = [
     "AUTHORIZE_URL",
     "BASE_URL",
     "REQUEST_TOKEN_URL",
-    "REQUIRES",
     "AsyncTwitterClient",
     "OAuth1Auth",
     "OAuth1Token",
@@ -136,6 +138,49 @@ def _text_result(response: httpx.Response) -> str:
     if response.is_error:
         raise TwitterError(response)
     return response.text
+
+
+# Seconds a Retry-After may ask for and still be waited out; a longer wait is the
+# caller's to decide, so the response is returned (and raised as an error) instead.
+_MAX_RETRY_AFTER: Final = 600.0
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds a response's Retry-After asks for (RFC 9110 10.2.3: seconds or an
+    HTTP-date); None when it has none or it cannot be read."""
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    date = parsedate_tz(value)
+    if date is None:
+        return None
+    return max(0.0, mktime_tz(date) - time.time())
+
+
+def _backoff(attempt: int, initial: float, maximum: float) -> float:
+    """Exponential backoff with full jitter: anywhere up to initial * 2**(attempt-1)."""
+    return random.uniform(0.0, min(maximum, initial * 2.0 ** (attempt - 1)))
+
+
+def _retry_delay(
+    response: httpx.Response, attempt: int, initial: float, maximum: float
+) -> float | None:
+    """Seconds to wait before trying again after ``response``; None when it is final.
+
+    429 and 5xx are retried (not 501 Not Implemented, which a retry will not change);
+    a Retry-After on 429 or 503 is honoured instead of the backoff.
+    """
+    status = response.status_code
+    if status != 429 and (status < 500 or status == 501):
+        return None
+    if status in (429, 503):
+        after = _retry_after(response)
+        if after is not None:
+            return after if after <= _MAX_RETRY_AFTER else None
+    return _backoff(attempt, initial, maximum)
 
 
 REQUEST_TOKEN_URL: Final = "https://api.twitter.com/oauth/request_token"
@@ -341,6 +386,9 @@ class TwitterClient:
         base_url: The API root, instead of BASE_URL with the properties filled in.
         timeout: Seconds (or an httpx.Timeout) before a request gives up.
         transport: An httpx transport to send requests through (tests, proxies).
+        max_attempts: Most attempts per request, the first included (1: no retries).
+        backoff: Seconds before the first retry, at most (the wait doubles, jittered).
+        max_backoff: Seconds a backoff wait never exceeds.
     """
 
     def __init__(
@@ -353,6 +401,9 @@ class TwitterClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.BaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> None:
         self._properties: dict[str, object] = {}
         if base_url is None:
@@ -370,6 +421,11 @@ class TwitterClient:
             timeout=timeout,
             transport=transport,
         )
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
+        self._max_attempts = max_attempts
+        self._backoff = backoff
+        self._max_backoff = max_backoff
 
     @classmethod
     def from_env(
@@ -379,6 +435,9 @@ class TwitterClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.BaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> Self:
         """A client configured from environment variables (TWITTER_CLIENT_ID, TWITTER_CLIENT_SECRET, TWITTER_TOKEN, TWITTER_TOKEN_SECRET).
 
@@ -394,6 +453,9 @@ class TwitterClient:
             base_url=base_url,
             timeout=timeout,
             transport=transport,
+            max_attempts=max_attempts,
+            backoff=backoff,
+            max_backoff=max_backoff,
         )
 
     def __repr__(self) -> str:
@@ -493,6 +555,41 @@ class TwitterClient:
         self._request_token = None
         return access
 
+    def _send(
+        self,
+        request: httpx.Request,
+        retry: bool,
+    ) -> httpx.Response:
+        """Send ``request`` within the rate limits, trying again (when ``retry``)
+        after a connection error, a timeout, 429 or 5xx, up to max_attempts."""
+        # Authentication changes a request as it is sent: a retry starts afresh.
+        url, headers, stream = request.url, request.headers.copy(), request.stream
+        attempt = 1
+        while True:
+            try:
+                response = self._http.send(request)
+            except (
+                httpx.TimeoutException,
+                httpx.NetworkError,
+                httpx.RemoteProtocolError,
+            ):
+                if not retry or attempt >= self._max_attempts:
+                    raise
+                delay = _backoff(attempt, self._backoff, self._max_backoff)
+            else:
+                wait = (
+                    _retry_delay(response, attempt, self._backoff, self._max_backoff)
+                    if retry and attempt < self._max_attempts
+                    else None
+                )
+                if wait is None:
+                    return response
+                delay = wait
+                response.close()
+            time.sleep(delay)
+            attempt += 1
+            request = httpx.Request(request.method, url, headers=headers, stream=stream)
+
     def verify_credentials(
         self,
         *,
@@ -513,15 +610,18 @@ class TwitterClient:
             TwitterError: The API answered with an error status.
         """
         return _json_result(
-            self._http.request(
-                "GET",
-                "/account/verify_credentials.json",
-                params=_text_values(
-                    {
-                        "include_entities": include_entities,
-                        "skip_status": skip_status,
-                    }
+            self._send(
+                self._http.build_request(
+                    "GET",
+                    "/account/verify_credentials.json",
+                    params=_text_values(
+                        {
+                            "include_entities": include_entities,
+                            "skip_status": skip_status,
+                        }
+                    ),
                 ),
+                retry=True,
             )
         )
 
@@ -552,18 +652,21 @@ class TwitterClient:
         """
         _check_choice("tweet_mode", tweet_mode, ("compat", "extended"))
         return _json_result(
-            self._http.request(
-                "GET",
-                "/statuses/home_timeline.json",
-                params=_text_values(
-                    {
-                        "count": count,
-                        "since_id": since_id,
-                        "max_id": max_id,
-                        "exclude_replies": exclude_replies,
-                        "tweet_mode": tweet_mode,
-                    }
+            self._send(
+                self._http.build_request(
+                    "GET",
+                    "/statuses/home_timeline.json",
+                    params=_text_values(
+                        {
+                            "count": count,
+                            "since_id": since_id,
+                            "max_id": max_id,
+                            "exclude_replies": exclude_replies,
+                            "tweet_mode": tweet_mode,
+                        }
+                    ),
                 ),
+                retry=True,
             )
         )
 
@@ -592,17 +695,20 @@ class TwitterClient:
         """
         _check_choice("result_type", result_type, ("mixed", "recent", "popular"))
         return _json_result(
-            self._http.request(
-                "GET",
-                "/search/tweets.json",
-                params=_text_values(
-                    {
-                        "q": query,
-                        "result_type": result_type,
-                        "lang": lang,
-                        "count": count,
-                    }
+            self._send(
+                self._http.build_request(
+                    "GET",
+                    "/search/tweets.json",
+                    params=_text_values(
+                        {
+                            "q": query,
+                            "result_type": result_type,
+                            "lang": lang,
+                            "count": count,
+                        }
+                    ),
                 ),
+                retry=True,
             )
         )
 
@@ -628,16 +734,19 @@ class TwitterClient:
             TwitterError: The API answered with an error status.
         """
         return _json_result(
-            self._http.request(
-                "POST",
-                "/statuses/update.json",
-                data=_text_values(
-                    {
-                        "status": status,
-                        "in_reply_to_status_id": in_reply_to_status_id,
-                        "possibly_sensitive": possibly_sensitive,
-                    }
+            self._send(
+                self._http.build_request(
+                    "POST",
+                    "/statuses/update.json",
+                    data=_text_values(
+                        {
+                            "status": status,
+                            "in_reply_to_status_id": in_reply_to_status_id,
+                            "possibly_sensitive": possibly_sensitive,
+                        }
+                    ),
                 ),
+                retry=False,
             )
         )
 
@@ -662,14 +771,17 @@ class TwitterClient:
         """
         _require("id", id)
         return _json_result(
-            self._http.request(
-                "POST",
-                "/statuses/destroy/" + _segment(id) + ".json",
-                params=_text_values(
-                    {
-                        "trim_user": trim_user,
-                    }
+            self._send(
+                self._http.build_request(
+                    "POST",
+                    "/statuses/destroy/" + _segment(id) + ".json",
+                    params=_text_values(
+                        {
+                            "trim_user": trim_user,
+                        }
+                    ),
                 ),
+                retry=False,
             )
         )
 
@@ -691,6 +803,9 @@ class AsyncTwitterClient:
         base_url: The API root, instead of BASE_URL with the properties filled in.
         timeout: Seconds (or an httpx.Timeout) before a request gives up.
         transport: An httpx transport to send requests through (tests, proxies).
+        max_attempts: Most attempts per request, the first included (1: no retries).
+        backoff: Seconds before the first retry, at most (the wait doubles, jittered).
+        max_backoff: Seconds a backoff wait never exceeds.
     """
 
     def __init__(
@@ -703,6 +818,9 @@ class AsyncTwitterClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> None:
         self._properties: dict[str, object] = {}
         if base_url is None:
@@ -720,6 +838,11 @@ class AsyncTwitterClient:
             timeout=timeout,
             transport=transport,
         )
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
+        self._max_attempts = max_attempts
+        self._backoff = backoff
+        self._max_backoff = max_backoff
 
     @classmethod
     def from_env(
@@ -729,6 +852,9 @@ class AsyncTwitterClient:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
     ) -> Self:
         """A client configured from environment variables (TWITTER_CLIENT_ID, TWITTER_CLIENT_SECRET, TWITTER_TOKEN, TWITTER_TOKEN_SECRET).
 
@@ -744,6 +870,9 @@ class AsyncTwitterClient:
             base_url=base_url,
             timeout=timeout,
             transport=transport,
+            max_attempts=max_attempts,
+            backoff=backoff,
+            max_backoff=max_backoff,
         )
 
     def __repr__(self) -> str:
@@ -843,6 +972,41 @@ class AsyncTwitterClient:
         self._request_token = None
         return access
 
+    async def _send(
+        self,
+        request: httpx.Request,
+        retry: bool,
+    ) -> httpx.Response:
+        """Send ``request`` within the rate limits, trying again (when ``retry``)
+        after a connection error, a timeout, 429 or 5xx, up to max_attempts."""
+        # Authentication changes a request as it is sent: a retry starts afresh.
+        url, headers, stream = request.url, request.headers.copy(), request.stream
+        attempt = 1
+        while True:
+            try:
+                response = await self._http.send(request)
+            except (
+                httpx.TimeoutException,
+                httpx.NetworkError,
+                httpx.RemoteProtocolError,
+            ):
+                if not retry or attempt >= self._max_attempts:
+                    raise
+                delay = _backoff(attempt, self._backoff, self._max_backoff)
+            else:
+                wait = (
+                    _retry_delay(response, attempt, self._backoff, self._max_backoff)
+                    if retry and attempt < self._max_attempts
+                    else None
+                )
+                if wait is None:
+                    return response
+                delay = wait
+                await response.aclose()
+            await asyncio.sleep(delay)
+            attempt += 1
+            request = httpx.Request(request.method, url, headers=headers, stream=stream)
+
     async def verify_credentials(
         self,
         *,
@@ -863,15 +1027,18 @@ class AsyncTwitterClient:
             TwitterError: The API answered with an error status.
         """
         return _json_result(
-            await self._http.request(
-                "GET",
-                "/account/verify_credentials.json",
-                params=_text_values(
-                    {
-                        "include_entities": include_entities,
-                        "skip_status": skip_status,
-                    }
+            await self._send(
+                self._http.build_request(
+                    "GET",
+                    "/account/verify_credentials.json",
+                    params=_text_values(
+                        {
+                            "include_entities": include_entities,
+                            "skip_status": skip_status,
+                        }
+                    ),
                 ),
+                retry=True,
             )
         )
 
@@ -902,18 +1069,21 @@ class AsyncTwitterClient:
         """
         _check_choice("tweet_mode", tweet_mode, ("compat", "extended"))
         return _json_result(
-            await self._http.request(
-                "GET",
-                "/statuses/home_timeline.json",
-                params=_text_values(
-                    {
-                        "count": count,
-                        "since_id": since_id,
-                        "max_id": max_id,
-                        "exclude_replies": exclude_replies,
-                        "tweet_mode": tweet_mode,
-                    }
+            await self._send(
+                self._http.build_request(
+                    "GET",
+                    "/statuses/home_timeline.json",
+                    params=_text_values(
+                        {
+                            "count": count,
+                            "since_id": since_id,
+                            "max_id": max_id,
+                            "exclude_replies": exclude_replies,
+                            "tweet_mode": tweet_mode,
+                        }
+                    ),
                 ),
+                retry=True,
             )
         )
 
@@ -942,17 +1112,20 @@ class AsyncTwitterClient:
         """
         _check_choice("result_type", result_type, ("mixed", "recent", "popular"))
         return _json_result(
-            await self._http.request(
-                "GET",
-                "/search/tweets.json",
-                params=_text_values(
-                    {
-                        "q": query,
-                        "result_type": result_type,
-                        "lang": lang,
-                        "count": count,
-                    }
+            await self._send(
+                self._http.build_request(
+                    "GET",
+                    "/search/tweets.json",
+                    params=_text_values(
+                        {
+                            "q": query,
+                            "result_type": result_type,
+                            "lang": lang,
+                            "count": count,
+                        }
+                    ),
                 ),
+                retry=True,
             )
         )
 
@@ -978,16 +1151,19 @@ class AsyncTwitterClient:
             TwitterError: The API answered with an error status.
         """
         return _json_result(
-            await self._http.request(
-                "POST",
-                "/statuses/update.json",
-                data=_text_values(
-                    {
-                        "status": status,
-                        "in_reply_to_status_id": in_reply_to_status_id,
-                        "possibly_sensitive": possibly_sensitive,
-                    }
+            await self._send(
+                self._http.build_request(
+                    "POST",
+                    "/statuses/update.json",
+                    data=_text_values(
+                        {
+                            "status": status,
+                            "in_reply_to_status_id": in_reply_to_status_id,
+                            "possibly_sensitive": possibly_sensitive,
+                        }
+                    ),
                 ),
+                retry=False,
             )
         )
 
@@ -1012,13 +1188,16 @@ class AsyncTwitterClient:
         """
         _require("id", id)
         return _json_result(
-            await self._http.request(
-                "POST",
-                "/statuses/destroy/" + _segment(id) + ".json",
-                params=_text_values(
-                    {
-                        "trim_user": trim_user,
-                    }
+            await self._send(
+                self._http.build_request(
+                    "POST",
+                    "/statuses/destroy/" + _segment(id) + ".json",
+                    params=_text_values(
+                        {
+                            "trim_user": trim_user,
+                        }
+                    ),
                 ),
+                retry=False,
             )
         )

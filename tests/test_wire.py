@@ -344,7 +344,7 @@ TWILIO = Example(
         ),
         Call(
             "list_conversations",
-            {"state": "closed", "start_date": "2024-01-01"},
+            {"state": "closed", "start_date": datetime(2024, 1, 1, 23, 59, tzinfo=UTC)},
             "GET",
             "/Conversations",
             args={"State": "closed", "StartDate": "2024-01-01", "PageSize": "50"},
@@ -627,7 +627,50 @@ PUSHOVER = Example(
     ),
 )
 
-EXAMPLES = (MAILCHIMP, OPEN_WEATHER_MAP, TWILIO, JSON_PLACEHOLDER, SEND_GRID, PUSHOVER)
+GITHUB = Example(
+    stem="github",
+    class_name="GithubClient",
+    arguments={"api_key": "ghp-token-1"},
+    auth_headers={"Authorization": "Bearer ghp-token-1"},
+    secrets=("ghp-token-1",),
+    calls=(
+        Call(
+            "list_issues",
+            {"owner": "octo cat", "repo": AWKWARD},
+            "GET",
+            f"/repos/octo%20cat/{AWKWARD_PATH}/issues",
+            # per_page is the Paging's PageSize, sent though it is no parameter.
+            args={"state": "open", "per_page": "100"},
+            headers={"X-GitHub-Api-Version": "2022-11-28"},
+        ),
+        Call(
+            "list_issues",
+            {"owner": "o", "repo": "r", "state": "all", "since": WHEN},
+            "GET",
+            "/repos/o/r/issues",
+            args={"state": "all", "since": WHEN_TEXT, "per_page": "100"},
+            headers={"X-GitHub-Api-Version": "2022-11-28"},
+        ),
+        Call(
+            "create_issue",
+            {"owner": "o", "repo": "r", "title": "Broken ✓", "body": "It *is*."},
+            "POST",
+            "/repos/o/r/issues",
+            json={"title": "Broken ✓", "body": "It *is*."},
+            headers=JSON,
+        ),
+    ),
+)
+
+EXAMPLES = (
+    MAILCHIMP,
+    OPEN_WEATHER_MAP,
+    TWILIO,
+    JSON_PLACEHOLDER,
+    SEND_GRID,
+    PUSHOVER,
+    GITHUB,
+)
 AUTH_HEADERS = ("Authorization", "Proxy-Authorization", "X-Api-Key")
 # httpbin leaves proxy headers out of its echo (its ENV_HEADERS), X-Request-Id among
 # them; those are checked on the recorded request only.

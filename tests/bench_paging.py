@@ -1,0 +1,133 @@
+"""Paged iteration: a generated client's iter_ method against a hand-written httpx loop.
+
+Both read the same 23 items in five pages (Offset paging) from the same local server,
+run in a process of its own (sharing the client's GIL would make the server's timing
+depend on the client's), over one kept-alive connection each, rounds interleaved. The
+server's own cost is in both, so the ratio shows what the generated paging, retry and
+rate-limit machinery adds to a real request (the cases also run with a rate limit too
+generous to ever wait). A second comparison serves the same pages from an
+httpx.MockTransport, without a server: the ratio there is the client's own cost,
+magnified.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.benchtiming import compare, report
+from tests.paging_server import API_KEY, ITEMS
+from tests.support import ROOT, compile_text
+
+SPEC = """\
+SpecVersion: 1
+Name: Paging Bench
+BaseUrl: http://127.0.0.1:9
+Authentication: { AuthType: ApiKey, Header: X-Key }
+Methods:
+  - Name: Members
+    HttpMethod: GET
+    EndPoint: /offset
+    Paging: { Style: Offset, OffsetParameter: offset, SizeParameter: count,
+              PageSize: 5, ItemsPath: members }
+  - Name: Limited Members
+    HttpMethod: GET
+    EndPoint: /offset
+    RateLimits: [{ MaxRequests: 1000000, Per: Second }]
+    Paging: { Style: Offset, OffsetParameter: offset, SizeParameter: count,
+              PageSize: 5, ItemsPath: members }
+"""
+
+
+@contextmanager
+def server_process() -> Iterator[str]:
+    """The paging server in a process of its own; its URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.paging_server"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        yield process.stdout.readline().strip()
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder, server_process() as url:
+        module = compile_text(SPEC, Path(folder), "paging_bench.yaml")
+        generated = module.PagingBenchClient(api_key=API_KEY, base_url=url)
+        plain = httpx.Client(base_url=url, headers={"X-Key": API_KEY})
+
+        def by_hand() -> list[Any]:
+            items: list[Any] = []
+            offset = 0
+            while True:
+                response = plain.get("/offset", params={"count": 5, "offset": offset})
+                response.raise_for_status()
+                page = response.json()["members"]
+                items.extend(page)
+                if len(page) < 5:
+                    return items
+                offset += len(page)
+
+        def through_client() -> list[Any]:
+            return list(generated.iter_members())
+
+        def rate_limited() -> list[Any]:
+            return list(generated.iter_limited_members())
+
+        assert len(by_hand()) == len(through_client()) == len(rate_limited()) == ITEMS
+        results = compare(
+            {
+                "httpx loop by hand": by_hand,
+                "generated iter_members()": through_client,
+                "generated, rate limited": rate_limited,
+            },
+            calls=20,
+            rounds=7,
+        )
+        print("  against the local server (its own process):")
+        report(results, baseline="httpx loop by hand")
+        generated.close()
+        plain.close()
+
+        transport = httpx.MockTransport(_pages)
+        generated = module.PagingBenchClient(api_key=API_KEY, transport=transport)
+        plain = httpx.Client(
+            base_url=url, headers={"X-Key": API_KEY}, transport=transport
+        )
+        assert len(by_hand()) == len(through_client()) == ITEMS
+        results = compare(
+            {
+                "httpx loop by hand": by_hand,
+                "generated iter_members()": through_client,
+                "generated, rate limited": rate_limited,
+            },
+            calls=500,
+            rounds=7,
+        )
+        print("  against httpx.MockTransport (the client's own cost):")
+        report(results, baseline="httpx loop by hand")
+
+
+def _pages(request: httpx.Request) -> httpx.Response:
+    start = int(request.url.params.get("offset", 0))
+    size = int(request.url.params.get("count", 5))
+    items = [{"id": i} for i in range(start, min(start + size, ITEMS))]
+    return httpx.Response(200, json={"members": items})
+
+
+if __name__ == "__main__":
+    main()
