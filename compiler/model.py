@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .diagnostics import SpecError
 from .load import LoadedSpec
-from .names import env_var, pascal_case, snake_case
-from .semantics import MERGE_FIELD, credential_names, python_name
+from .names import env_var, pascal_case, python_name, snake_case
+from .semantics import MERGE_FIELD, credential_names
 
 if TYPE_CHECKING:
     from .scripts import Script

@@ -6,12 +6,14 @@ import keyword
 import re
 import sys
 import unicodedata
+from typing import Any
 
 __all__ = [
     "IDENTIFIER",
     "env_var",
     "is_identifier",
     "pascal_case",
+    "python_name",
     "shadowed_module",
     "snake_case",
 ]
@@ -31,6 +33,12 @@ def snake_case(name: str) -> str:
     words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", ascii_name)
     words = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", words)
     return re.sub(r"[^A-Za-z0-9]+", "_", words).strip("_").lower()
+
+
+def python_name(entry: dict[str, Any], source: str) -> str:
+    """The Python name of a spec entry: its PythonName, else ``source`` cleaned."""
+    given = entry.get("PythonName")
+    return given if isinstance(given, str) else snake_case(source)
 
 
 def pascal_case(name: str) -> str:

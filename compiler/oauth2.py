@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, did_you_mean
 from .load import JsonPath, LoadedSpec
-from .names import snake_case
+from .names import python_name
 
 __all__ = [
     "AUTHORISE_ONLY_KEYS",
@@ -217,7 +217,7 @@ def _check_reserved_names(
     spec: LoadedSpec, data: dict[str, Any]
 ) -> Iterator[Diagnostic]:
     for i, prop in enumerate(data.get("Properties", [])):
-        name = prop.get("PythonName") or snake_case(prop["Name"])
+        name = python_name(prop, prop["Name"])
         if name in OAUTH2_ARGUMENTS:
             yield spec.diagnostic(
                 ("Properties", i, "Name"),
@@ -226,7 +226,7 @@ def _check_reserved_names(
                 "rename it or give it a PythonName",
             )
     for i, method in enumerate(data["Methods"]):
-        name = method.get("PythonName") or snake_case(method["Name"])
+        name = python_name(method, method["Name"])
         if name in OAUTH2_METHODS:
             yield spec.diagnostic(
                 ("Methods", i, "Name"),

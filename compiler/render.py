@@ -246,29 +246,25 @@ def _ruff() -> str:
 
 def _sort_imports(text: str) -> str:
     """Imports in isort's order: a script's imports join the module's own."""
-    fix = ("check", "--isolated", "--select", "I", "--fix", "--exit-zero")
-    result = subprocess.run(
-        [_ruff(), *fix, "--target-version", "py311", "--stdin-filename", "m.py", "-"],
-        input=text,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-    )
-    if result.returncode != 0:
-        raise RenderError(f"ruff could not sort the imports: {result.stderr}")
-    return result.stdout
+    check = ("check", "--isolated", "--select", "I", "--fix", "--exit-zero")
+    return _run_ruff(check, text, "sort the imports")
 
 
 def _format(text: str) -> str:
     """Format with ruff, with fixed settings so a user's config cannot change output."""
+    return _run_ruff(
+        ("format", "--isolated", "--line-length", "88"),
+        text,
+        "format the generated code",
+    )
+
+
+def _run_ruff(arguments: tuple[str, ...], text: str, what: str) -> str:
+    """``text`` through ruff on stdin, for Python 3.11; a failure is a compiler bug."""
     result = subprocess.run(
         [
             _ruff(),
-            "format",
-            "--isolated",
-            "--line-length",
-            "88",
+            *arguments,
             "--target-version",
             "py311",
             "--stdin-filename",
@@ -282,5 +278,5 @@ def _format(text: str) -> str:
         check=False,
     )
     if result.returncode != 0:
-        raise RenderError(f"ruff could not format the generated code: {result.stderr}")
+        raise RenderError(f"ruff could not {what}: {result.stderr}")
     return result.stdout

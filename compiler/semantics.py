@@ -13,7 +13,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from .diagnostics import Diagnostic, closest, did_you_mean
 from .load import JsonPath, LoadedSpec
-from .names import is_identifier, shadowed_module, snake_case
+from .names import is_identifier, python_name, shadowed_module, snake_case
 from .oauth2 import oauth2_errors
 
 __all__ = [
@@ -24,7 +24,6 @@ __all__ = [
     "RESERVED_ARGUMENTS",
     "RESERVED_METHODS",
     "credential_names",
-    "python_name",
     "semantic_errors",
 ]
 
@@ -118,12 +117,6 @@ STRFTIME_DIRECTIVE = re.compile(r"%[-#]?[aAwdbBmyYHIpMSfzZjUWcxXGuVeFTsDRr]")
 # Arguments an iter_<method>() takes besides the method's own.
 PAGED_ARGUMENTS = ("max_pages", "max_items")
 SINGLE_BRACES = re.compile(r"\{\s*([A-Za-z_][\w ]*?)\s*\}")
-
-
-def python_name(entry: dict[str, Any], source: str) -> str:
-    """The Python name of a spec entry: its PythonName, else ``source`` cleaned."""
-    given = entry.get("PythonName")
-    return given if isinstance(given, str) else snake_case(source)
 
 
 def credential_names(auth: dict[str, Any]) -> list[tuple[str, JsonPath]]:
@@ -1000,11 +993,9 @@ class _Checker:
                 self.check_identifier(path, field, name, "authentication field")
             )
             yield from problems
-            if problems:
-                pass
-            elif name in names:
+            if not problems and name in names:
                 yield self.clash(path, "authentication field", names[name], name)
-            elif name in CONSTRUCTOR_ARGUMENTS:
+            elif not problems and name in CONSTRUCTOR_ARGUMENTS:
                 yield self.error(
                     (*path, "Name"),
                     f"authentication field '{field['Name']}' would be the argument "
