@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import json
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -32,6 +32,7 @@ from .live import (
     Live,
     Prompter,
     default_store,
+    masked,
     prepare_store_folder,
     read_json_store,
     resolve_environment,
@@ -236,7 +237,7 @@ def call(live: Live, method_name: str, options: CallOptions) -> int:
     except ValueError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from None
     except Exception as exc:  # a token file the module cannot read
-        raise CommandError(_masked(str(exc), secrets), EXIT_AUTH) from None
+        raise CommandError(masked(str(exc), secrets), EXIT_AUTH) from None
     with client:
         try:
             if options.all_pages:
@@ -246,8 +247,8 @@ def call(live: Live, method_name: str, options: CallOptions) -> int:
                 result = getattr(client, method.python_name)(**arguments)
                 _print_result(result, method.response_format, options)
         except live.error_class as exc:
-            body = _masked(str(getattr(exc, "body", "")), secrets).strip()
-            message = _masked(str(exc), secrets)
+            body = masked(str(getattr(exc, "body", "")), secrets).strip()
+            message = masked(str(exc), secrets)
             raise CommandError(
                 message + (f"\n{body}" if body else ""), EXIT_HTTP
             ) from None
@@ -256,7 +257,7 @@ def call(live: Live, method_name: str, options: CallOptions) -> int:
                 f"could not reach the API: {type(exc).__name__}", EXIT_NETWORK
             ) from None
         except (TypeError, ValueError) as exc:  # an argument the method refused
-            raise CommandError(_masked(str(exc), secrets), EXIT_USAGE) from None
+            raise CommandError(masked(str(exc), secrets), EXIT_USAGE) from None
         except Exception as exc:  # OAuth2Error, ReauthorizationRequired, HookAborted
             kind = type(exc).__name__
             status = (
@@ -266,7 +267,7 @@ def call(live: Live, method_name: str, options: CallOptions) -> int:
             if kind == "ReauthorizationRequired":
                 hint = f"; run `connectorc login {live.path}` again"
             raise CommandError(
-                f"{kind}: {_masked(str(exc), secrets)}{hint}", status
+                f"{kind}: {masked(str(exc), secrets)}{hint}", status
             ) from None
     return 0
 
@@ -279,14 +280,6 @@ def _token_secrets(stored: Mapping[str, Any] | None) -> list[str]:
         for name, value in stored.items()
         if isinstance(value, str) and ("token" in name and name != "token_type")
     ]
-
-
-def _masked(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret value (four characters or more) as ***."""
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        if len(secret) >= 4:
-            text = text.replace(secret, "***")
-    return text
 
 
 def _print_line(item: Any, out: TextIO) -> None:

@@ -13,7 +13,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -34,6 +34,7 @@ __all__ = [
     "Variable",
     "default_store",
     "load_live",
+    "masked",
     "read_json_store",
     "resolve_environment",
     "write_json_store",
@@ -174,6 +175,14 @@ def secret_values(connector: Connector, environ: Mapping[str, str]) -> list[str]
         for v in variables(connector)
         if v.secret and environ.get(v.name)
     ]
+
+
+def masked(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret value (four characters or more) as ***."""
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        if len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
 
 
 def default_store(connector: Connector, environ: Mapping[str, str]) -> Path:

@@ -36,8 +36,10 @@ from .live import (
     Live,
     Prompter,
     default_store,
+    masked,
     prepare_store_folder,
     resolve_environment,
+    secret_values,
     terminal_prompt,
     write_json_store,
 )
@@ -68,40 +70,41 @@ def login(live: Live, options: LoginOptions) -> Path:
     connector = live.connector
     auth = connector.auth
     path = options.store or default_store(connector, options.environ)
-    if auth.kind == "OAuth1":
-        skip = frozenset(c.env_var for c in connector.credentials if c.optional)
-        environ = _environment(live, options, skip)
-        _oauth1(live, environ, path, options)
-    elif auth.kind == "OAuth2":
-        environ = _environment(live, options, frozenset())
-        grant = getattr(auth, "grant", "")
-        if grant == "AuthorisationCode":
-            token = _authorisation_code(live, environ, options)
-        else:
-            token = _first_token(live, environ)
-        prepare_store_folder(path)
-        live.module.FileTokenStore(path).save(token)
-    else:
+    if auth.kind not in ("OAuth1", "OAuth2"):
         raise CommandError(
             f"{connector.name} uses AuthType {auth.kind}: there is no token to get; "
             f"{connector.class_name}.from_env() reads its credentials from the "
             "environment",
             EXIT_USAGE,
         )
-    print(f"logged in to {connector.name}; token saved to {path}", file=options.out)
-    return path
-
-
-def _environment(
-    live: Live, options: LoginOptions, skip: frozenset[str]
-) -> dict[str, str]:
-    return resolve_environment(
-        live.connector,
+    # OAuth 1's token and secret are what login gets: not asked for.
+    skip = frozenset(c.env_var for c in connector.credentials if c.optional)
+    environ = resolve_environment(
+        connector,
         options.environ,
         interactive=options.interactive,
         prompt=options.prompt,
         skip=skip,
     )
+    try:
+        if auth.kind == "OAuth1":
+            _oauth1(live, environ, path, options)
+        else:
+            if getattr(auth, "grant", "") == "AuthorisationCode":
+                token = _authorisation_code(live, environ, options)
+            else:
+                token = _first_token(live, environ)
+            prepare_store_folder(path)
+            live.module.FileTokenStore(path).save(token)
+    except CommandError:
+        raise
+    except Exception as exc:  # a hook that aborted, a file that cannot be written
+        text = masked(str(exc), secret_values(connector, environ))
+        raise CommandError(
+            f"login failed: {type(exc).__name__}: {text}; nothing was saved", EXIT_AUTH
+        ) from None
+    print(f"logged in to {connector.name}; token saved to {path}", file=options.out)
+    return path
 
 
 def _client(live: Live, environ: Mapping[str, str], **extra: Any) -> Any:
@@ -146,7 +149,7 @@ def _authorisation_code(
         listener = Listener(
             port=options.port,
             timeout=options.timeout,
-            verdict=lambda query: _oauth2_verdict(pending[0])(query),
+            verdict=lambda query: _oauth2_verdict("".join(pending[:1]))(query),
         )
         with listener:
             request = client.authorization_url(listener.redirect_uri)
@@ -202,7 +205,7 @@ def _oauth1(
         listener = Listener(
             port=options.port,
             timeout=options.timeout,
-            verdict=lambda query: _oauth1_verdict(query, pending[0])[:2],
+            verdict=lambda query: _oauth1_verdict(query, "".join(pending[:1]))[:2],
         )
         try:
             with listener:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import threading
 from collections.abc import Callable, Mapping
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Self
 from urllib.parse import parse_qsl, urlsplit
@@ -27,13 +27,20 @@ CALLBACK_PATH = "/callback"
 Verdict = Callable[[Mapping[str, str]], tuple[bool, str]]
 
 
-class _Server(HTTPServer):
+class _Server(ThreadingHTTPServer):
+    # A thread per connection: a browser's idle speculative connection must not hold
+    # up the redirect's. Daemon threads, so that closing never waits for one.
+    daemon_threads = True
     allow_reuse_address = False  # a port another process holds is an error, not shared
     listener: Listener
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a browser that hung up early: no traceback on the user's terminal
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
+    timeout = 10.0  # seconds an idle connection may hold a thread
 
     def do_GET(self) -> None:
         self.server.listener.arrived(self)
