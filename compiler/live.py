@@ -37,6 +37,7 @@ __all__ = [
     "masked",
     "read_json_store",
     "resolve_environment",
+    "terminal_prompt",
     "write_json_store",
 ]
 

@@ -34,6 +34,7 @@ from compiler.live import (
     Variable,
     default_store,
     load_live,
+    terminal_prompt,
 )
 from compiler.login import LoginOptions, login
 from tests.oauth1_provider import CONSUMER_KEY, CONSUMER_SECRET, Provider, serve
@@ -432,6 +433,26 @@ def test_missing_credentials_are_named_or_asked_for(
     ]
 
 
+def test_terminal_prompt_hides_secrets_and_keeps_stdout_clean(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asked: list[str] = []
+
+    def getpass(prompt: str) -> str:
+        asked.append(prompt)
+        return "hidden"
+
+    monkeypatch.setattr("compiler.live.getpass.getpass", getpass)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("typed\n"))
+    secret = Variable("ACME_CLIENT_SECRET", "The OAuth 2 client secret.", True, True)
+    plain = Variable("ACME_CLIENT_ID", "", False, True)
+    assert terminal_prompt(secret) == "hidden"
+    assert asked == ["ACME_CLIENT_SECRET (The OAuth 2 client secret.): "]
+    assert terminal_prompt(plain) == "typed"
+    shown = capsys.readouterr()
+    assert shown.out == "" and shown.err == "ACME_CLIENT_ID: "
+
+
 def test_call_without_a_login_says_to_log_in(
     oauth2_server: OAuth2TestServer, tmp_path: Path
 ) -> None:
@@ -486,6 +507,11 @@ def test_client_credentials_login_and_call(
     assert oauth2_server.token_requests == {"client_credentials": 1}  # the stored one
     assert oauth2_server.token_headers[0]["Authorization"].startswith("Basic ")
     assert json.loads(store.read_text()) == token
+    # Without a login this grant still works: the token is fetched and saved.
+    fresh = tmp_path / "fresh" / "token.json"
+    status, out = run_call(live, "who_am_i", store=fresh, environ=environ)
+    assert status == 0 and oauth2_server.token_requests == {"client_credentials": 2}
+    assert mode(fresh) == 0o600 and json.loads(fresh.read_text())["access_token"]
 
 
 def test_client_credentials_wrong_secret_saves_nothing(
