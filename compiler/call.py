@@ -205,6 +205,8 @@ def call(live: Live, method_name: str, options: CallOptions) -> int:
         secrets += _token_secrets(stored)
         prepare_store_folder(path)
         extra["token_store"] = live.module.FileTokenStore(path)
+        # A token refreshed on the way is masked in errors too.
+        extra["on_token"] = lambda token: secrets.extend(_token_secrets(token))
     elif connector.auth.kind == "OAuth1":
         optional = {
             c.python_name: c.env_var for c in connector.credentials if c.optional
@@ -256,6 +258,8 @@ def call(live: Live, method_name: str, options: CallOptions) -> int:
             raise CommandError(
                 f"could not reach the API: {type(exc).__name__}", EXIT_NETWORK
             ) from None
+        except BrokenPipeError:
+            raise  # the reader went away (`| head`): not the API's failure
         except (TypeError, ValueError) as exc:  # an argument the method refused
             raise CommandError(masked(str(exc), secrets), EXIT_USAGE) from None
         except Exception as exc:  # OAuth2Error, ReauthorizationRequired, HookAborted

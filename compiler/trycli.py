@@ -130,6 +130,12 @@ def run_try_command(args: argparse.Namespace) -> int:
     except CommandError as exc:
         print(f"connectorc: {exc}", file=sys.stderr)
         return exc.status
+    except BrokenPipeError:
+        # The reader of stdout went away (`call ... --all | head`): stop quietly, and
+        # keep Python from complaining when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("connectorc: interrupted; nothing was saved", file=sys.stderr)
         return 130

@@ -835,3 +835,37 @@ def test_cli_main_in_process(
     monkeypatch.setenv("LOCAL_PAGES_API_KEY", API_KEY)
     assert main(["call", str(spec), "List Things", "--arg", "per_page=2"]) == 0
     assert json.loads(capsys.readouterr().out) == [{"id": 0}, {"id": 1}]
+
+
+def test_cli_login_end_to_end_with_no_browser(
+    oauth2_server: OAuth2TestServer, tmp_path: Path
+) -> None:
+    """The real command in a process of its own: the user copies the printed URL."""
+    spec = tmp_path / "calendar.yaml"
+    spec.write_text(code_spec(oauth2_server), encoding="utf-8")
+    store = tmp_path / "token.json"
+    command = [sys.executable, "-m", "compiler", "login", str(spec), "--no-browser"]
+    command += ["--store", str(store), "--timeout", "30"]
+    with subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **calendar_env()},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stderr is not None
+        url = ""
+        for line in process.stderr:
+            if line.strip().startswith(oauth2_server.authorize_url()):
+                url = line.strip()
+                break
+        assert url, "no sign-in URL was printed"
+        visits = Visits()
+        oauth2_browser(visits)(url)
+        rest = process.stderr.read()
+        assert process.wait(timeout=30) == 0, rest
+    assert f"token saved to {store}" in rest
+    assert mode(store) == 0o600 and json.loads(store.read_text())["access_token"]
+    assert "Signed in" in visits.pages[0].text
