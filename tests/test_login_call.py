@@ -869,3 +869,33 @@ def test_cli_login_end_to_end_with_no_browser(
     assert f"token saved to {store}" in rest
     assert mode(store) == 0o600 and json.loads(store.read_text())["access_token"]
     assert "Signed in" in visits.pages[0].text
+
+
+def test_cli_call_into_a_closed_pipe_ends_quietly(
+    paging: PagingServer, tmp_path: Path
+) -> None:
+    """`connectorc call ... | head -c 10`: more output than a pipe holds, and the
+    reader gone; no traceback, status 0."""
+    spec = tmp_path / "pages.yaml"
+    spec.write_text(paging_spec(paging.url), encoding="utf-8")
+    note = "x" * 100_000  # the echo is larger than a pipe's 64 KiB buffer
+    command = [sys.executable, "-m", "compiler", "call", str(spec), "echo"]
+    command += ["--arg", f"note={note}", "--arg", "count=1"]
+    with subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "LOCAL_PAGES_API_KEY": API_KEY,
+        },
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.read(10) == b'{"args": {'
+        process.stdout.close()
+        errors = process.stderr.read()
+        assert process.wait(timeout=30) == 0, errors
+    assert errors == b""
