@@ -47,7 +47,7 @@ def add_try_commands(commands: Any) -> None:
     login_parser.add_argument("spec", type=Path, metavar="SPEC")
     login_parser.add_argument(
         "--port",
-        type=int,
+        type=_port,
         default=0,
         metavar="N",
         help="the loopback port of the redirect URI http://127.0.0.1:N/callback "
@@ -60,7 +60,7 @@ def add_try_commands(commands: Any) -> None:
     )
     login_parser.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds,
         default=300.0,
         metavar="SECONDS",
         help="how long to wait for the redirect (default: 300)",
@@ -90,6 +90,26 @@ def add_try_commands(commands: Any) -> None:
         "methods", help="list a spec's methods and their arguments"
     )
     methods_parser.add_argument("spec", type=Path, metavar="SPEC")
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0 to 65535)")
+    return port
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds")
+    return seconds
 
 
 def run_try_command(args: argparse.Namespace) -> int:

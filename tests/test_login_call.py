@@ -822,6 +822,11 @@ def test_cli_call_piped_and_exit_statuses(paging: PagingServer, tmp_path: Path) 
     assert "broken.yaml:1:1:" in done.stderr and "has errors" in done.stderr
     done = connectorc("login", str(tmp_path / "missing.yaml"), env={})
     assert done.returncode == EXIT_USAGE and "is not a file" in done.stderr
+    done = connectorc("login", str(spec), "--port", "70000", env={})
+    assert done.returncode == EXIT_USAGE
+    assert "'70000' is not a port (0 to 65535)" in done.stderr
+    done = connectorc("login", str(spec), "--timeout", "0", env={})
+    assert done.returncode == EXIT_USAGE and "not a number of seconds" in done.stderr
 
 
 def test_cli_main_in_process(
