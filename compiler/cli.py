@@ -1,4 +1,5 @@
-"""The command line: ``connectorc validate|generate [SPEC...]``, ``new``, ``docs``."""
+"""The command line: ``connectorc validate|generate [SPEC...]``, ``new``, ``docs``,
+``login``, ``call`` and ``methods``."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .render import RenderError
 from .report import FORMATS, Reporter, Verbosity
 from .resources import SCHEMA_PATH
 from .scaffold import AUTH_TYPES, GRANTS, starter_path, starter_spec
+from .trycli import TRY_COMMANDS, add_try_commands, run_try_command
 from .validate import schema
 
 __all__ = ["main"]
@@ -33,6 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _new(args.name, args.auth, args.grant, args.output, force=args.force)
     if args.command == "docs":
         return _docs(args.output, check=args.check)
+    if args.command in TRY_COMMANDS:
+        return run_try_command(args)
     specs, problem = _specs(args.specs)
     if problem:
         print(f"connectorc: {problem}", file=sys.stderr)
@@ -129,6 +133,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write nothing; exit 1 when the file is not what the schema gives",
     )
+    add_try_commands(commands)
     return parser
 
 

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import unquote_plus, urlsplit
 
 from authlib.integrations.flask_oauth2 import (  # type: ignore[import-untyped]
     AuthorizationServer,
@@ -75,7 +75,19 @@ class RegisteredClient(ClientMixin):  # type: ignore[misc]
         return " ".join(s for s in scope.split() if s in allowed)
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
-        return redirect_uri in self.redirect_uris
+        if redirect_uri in self.redirect_uris:
+            return True
+        # RFC 8252 7.3: for a loopback redirect URI the server must allow any port,
+        # which a native app (connectorc login) picks when it starts listening.
+        given = urlsplit(redirect_uri)
+        return (
+            given.scheme == "http"
+            and given.hostname == "127.0.0.1"
+            and any(
+                given._replace(netloc="127.0.0.1").geturl() == registered
+                for registered in self.redirect_uris
+            )
+        )
 
     def check_client_secret(self, client_secret: str) -> bool:
         if self.client_secret is None:
