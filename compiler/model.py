@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from .diagnostics import SpecError
+from .fieldpath import Segment, parse_path
 from .load import LoadedSpec
 from .names import env_var, pascal_case, python_name, snake_case
 from .semantics import MERGE_FIELD, credential_names
@@ -153,6 +154,8 @@ class Parameter:
     has_default: bool
     # A DateTime's strftime pattern (None: ISO 8601).
     format: str | None = None
+    # A JSON Body field written as a path (ticket.subject): the keys it is nested in.
+    body_path: tuple[Segment, ...] | None = None
 
     @property
     def python_type(self) -> Identifier:
@@ -207,13 +210,21 @@ class Paging:
     """How a method's results come in pages (see the schema's Paging)."""
 
     style: Literal["PageNumber", "Offset", "NextUrl", "Cursor", "LinkHeader"]
-    items_path: tuple[str, ...]
+    items_path: tuple[Segment, ...]
     page_size: int | None
     size_parameter: str | None
     # The query parameter paging sets: page number, offset or cursor.
     parameter: str | None
     first_page: int
-    field_path: tuple[str, ...]
+    field_path: tuple[Segment, ...]
+    items_text: str = ""  # ItemsPath as written, for run-time messages
+    has_more_path: tuple[Segment, ...] | None = None
+    has_more_text: str = ""
+    total_path: tuple[Segment, ...] | None = None
+    total_text: str = ""
+    max_page_size: int | None = None
+    cursor_in_body: bool = False  # the cursor (and size) go in the JSON body
+    next_endpoint: str | None = None  # where the pages after the first are asked for
 
 
 @dataclass(frozen=True)
@@ -270,6 +281,11 @@ class Method:
 
     def of_type(self, target_type: str) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.target_type == target_type)
+
+    @property
+    def nested_body(self) -> bool:
+        """True when a JSON Body field is written as a path (ticket.subject)."""
+        return any(p.body_path is not None for p in self.parameters)
 
     @property
     def arguments(self) -> tuple[Parameter, ...]:
@@ -419,6 +435,32 @@ class Connector:
     @property
     def paged(self) -> tuple[Method, ...]:
         return tuple(m for m in self.methods if m.paging is not None)
+
+    @property
+    def nests_body(self) -> bool:
+        return any(m.nested_body for m in self.methods)
+
+    @property
+    def max_page_sizes(self) -> bool:
+        """True when a method takes a page_size= argument."""
+        return any(
+            m.paging is not None and m.paging.max_page_size is not None
+            for m in self.methods
+        )
+
+    @property
+    def paging_stops(self) -> bool:
+        """True when a method's pages say which is the last (has-more, total)."""
+        return any(
+            m.paging is not None
+            and (m.paging.has_more_path is not None or m.paging.total_path is not None)
+            for m in self.methods
+        )
+
+    @property
+    def body_paged(self) -> bool:
+        """True when a method pages with a cursor in its JSON body."""
+        return any(m.paging is not None and m.paging.cursor_in_body for m in self.methods)
 
     @property
     def paging_styles(self) -> frozenset[str]:
@@ -616,14 +658,24 @@ def _paging(data: dict[str, Any] | None) -> Paging | None:
     }.get(style)
     field_key = {"NextUrl": "NextUrlPath", "Cursor": "CursorPath"}.get(style)
     items = data.get("ItemsPath")
+    has_more = data.get("HasMorePath")
+    total = data.get("TotalPath")
     return Paging(
         style=style,
-        items_path=tuple(items.split(".")) if items else (),
+        items_path=parse_path(items) if items else (),
         page_size=data.get("PageSize"),
         size_parameter=data.get("SizeParameter"),
         parameter=data[parameter] if parameter else None,
         first_page=data.get("FirstPage", 1),
-        field_path=tuple(data[field_key].split(".")) if field_key else (),
+        field_path=parse_path(data[field_key]) if field_key else (),
+        items_text=items or "",
+        has_more_path=parse_path(has_more) if has_more else None,
+        has_more_text=has_more or "",
+        total_path=parse_path(total) if total else None,
+        total_text=total or "",
+        max_page_size=data.get("MaxPageSize"),
+        cursor_in_body=data.get("CursorIn", "Query") == "Body",
+        next_endpoint=data.get("NextEndPoint"),
     )
 
 
@@ -698,7 +750,11 @@ def _property(data: dict[str, Any], module: str) -> Property:
     )
 
 
-def _parameter(data: dict[str, Any]) -> Parameter:
+def _parameter(data: dict[str, Any], *, json_body: bool = False) -> Parameter:
+    name: str = data["TargetName"]
+    nested = (
+        json_body and data["TargetType"] == "Body" and ("." in name or "[" in name)
+    )
     return Parameter(
         target_type=data["TargetType"],
         target_name=data["TargetName"],
@@ -710,6 +766,7 @@ def _parameter(data: dict[str, Any]) -> Parameter:
         default=data.get("Default"),
         has_default="Default" in data,
         format=data.get("Format"),
+        body_path=parse_path(name) if nested else None,
     )
 
 
@@ -725,7 +782,11 @@ def _response_field(data: dict[str, Any]) -> ResponseField:
 def _method(
     data: dict[str, Any], properties: dict[str, Property], default_format: str
 ) -> Method:
-    parameters = tuple(_parameter(p) for p in data.get("Parameters", []))
+    request_format = data.get("RequestFormat", default_format)
+    parameters = tuple(
+        _parameter(p, json_body=request_format == "Json")
+        for p in data.get("Parameters", [])
+    )
     merge = {p.target_name: p for p in parameters if p.target_type == "MergeField"}
     return Method(
         name=data["Name"],
@@ -735,7 +796,7 @@ def _method(
         endpoint=data["EndPoint"],
         path=_split_template(data["EndPoint"], properties, merge),
         parameters=parameters,
-        request_format=data.get("RequestFormat", default_format),
+        request_format=request_format,
         response_format=data.get("ResponseFormat", "Json"),
         paging=_paging(data.get("Paging")),
         rate_limits=_rate_limits(data.get("RateLimits")),

@@ -15,6 +15,7 @@ from .diagnostics import Diagnostic, closest, did_you_mean
 from .load import JsonPath, LoadedSpec
 from .names import is_identifier, python_name, shadowed_module, snake_case
 from .oauth2 import oauth2_errors
+from .paging_rules import paging_errors
 
 __all__ = [
     "AUTH_METHODS",
@@ -234,6 +235,7 @@ class _Checker:
         yield from self.check_auth_fields()
         yield from self.check_wire_text()
         yield from oauth2_errors(self.spec)
+        yield from paging_errors(self.spec)
         yield from self.check_oauth1()
         yield from self.check_rate_limits(("RateLimits",))
         for i, method in enumerate(self.data["Methods"]):
@@ -637,11 +639,11 @@ class _Checker:
             return
         ppath: JsonPath = (*path, "Paging")
         style = paging["Style"]
-        if method["HttpMethod"] != "GET":
+        if method["HttpMethod"] not in ("GET", "POST"):
             yield self.error(
                 (*ppath, "Style"),
                 f"Paging on a {method['HttpMethod']} method",
-                "paging is generated for GET methods only",
+                "paging is generated for GET and POST methods only",
             )
         needed = PAGING_KEYS[style]
         for key in needed:
@@ -674,14 +676,6 @@ class _Checker:
                 "add PageSize: the number of items to ask for",
                 key=True,
             )
-        for key in ("ItemsPath", "NextUrlPath", "CursorPath"):
-            value = paging.get(key)
-            if isinstance(value, str) and "" in value.split("."):
-                yield self.error(
-                    (*ppath, key),
-                    f"{key} '{value}' has an empty field name",
-                    "write field names joined by single dots, such as data.items",
-                )
         query = {
             p["TargetName"]: p
             for p in method.get("Parameters", [])
