@@ -7,7 +7,7 @@ HasMorePath, TotalPath, a nested Body TargetName, ...)::
     data.items              the key "items" of the object at "data"
     data[-1].id             "id" of the last element of the list at "data"
     [0]                     the first element of a top-level list
-    ["@odata.nextLink"]     a key holding characters a bare name cannot (dots, @, spaces)
+    ["@odata.nextLink"]     a key with characters a bare name cannot hold (. @ space)
     value[0]["first name"]  the two, mixed
 
 A bare name is letters, digits, ``_``, ``-`` and ``$`` and is not a whole number (a
@@ -94,8 +94,7 @@ def _name(text: str, position: int) -> tuple[str, int]:
     if _INTEGER.fullmatch(name):
         raise PathError(
             f"'{name}' in a path is a number, not a field name",
-            f"write [{name}] for an item of a list, or [\"{name}\"] for a key "
-            "named so",
+            f'write [{name}] for an item of a list, or ["{name}"] for a key named so',
             position,
         )
     return name, match.end()
@@ -119,7 +118,8 @@ def _bracket(text: str, position: int) -> tuple[Segment, int]:
         return str(key), quoted.end() + 1
     raise PathError(
         "a bracket holds neither an index nor a quoted key",
-        'write an index such as [0] or [-1], or a quoted key such as ["@odata.nextLink"]',
+        "write an index such as [0] or [-1], or a quoted key such as "
+        '["@odata.nextLink"]',
         position,
     )
 

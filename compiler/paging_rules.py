@@ -74,14 +74,15 @@ def _paging(
             "remove it, or use Style Cursor",
             key=True,
         )
-    elif cursor_in == "Body":
-        if method["HttpMethod"] != "POST" or request_format != "Json":
-            yield spec.diagnostic(
-                (*where, "CursorIn"),
-                f"CursorIn Body needs a POST with a JSON body, not a "
-                f"{method['HttpMethod']} with RequestFormat {request_format}",
-                "use HttpMethod POST and RequestFormat Json, or CursorIn Query",
-            )
+    elif cursor_in == "Body" and (
+        method["HttpMethod"] != "POST" or request_format != "Json"
+    ):
+        yield spec.diagnostic(
+            (*where, "CursorIn"),
+            f"CursorIn Body needs a POST with a JSON body, not a "
+            f"{method['HttpMethod']} with RequestFormat {request_format}",
+            "use HttpMethod POST and RequestFormat Json, or CursorIn Query",
+        )
     if "NextEndPoint" in paging:
         endpoint = paging["NextEndPoint"]
         if cursor_in != "Body":

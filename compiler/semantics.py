@@ -16,6 +16,7 @@ from .load import JsonPath, LoadedSpec
 from .names import is_identifier, python_name, shadowed_module, snake_case
 from .oauth2 import oauth2_errors
 from .paging_rules import paging_errors
+from .retry_rules import retry_errors
 
 __all__ = [
     "AUTH_METHODS",
@@ -236,6 +237,7 @@ class _Checker:
         yield from self.check_wire_text()
         yield from oauth2_errors(self.spec)
         yield from paging_errors(self.spec)
+        yield from retry_errors(self.spec)
         yield from self.check_oauth1()
         yield from self.check_rate_limits(("RateLimits",))
         for i, method in enumerate(self.data["Methods"]):

@@ -139,6 +139,22 @@ def _text_result(response: httpx.Response) -> str:
     return response.text
 
 
+_MISSING: Final = object()
+
+
+def _field(body: Any, path: tuple[str | int, ...], missing: Any = None) -> Any:
+    """The value at a path (keys and list indexes) in a decoded body; ``missing``
+    where the path ends early."""
+    for step in path:
+        if isinstance(step, str):
+            if not isinstance(body, dict) or step not in body:
+                return missing
+        elif not isinstance(body, list) or not -len(body) <= step < len(body):
+            return missing
+        body = body[step]
+    return body
+
+
 # Seconds a Retry-After may ask for and still be waited out; a longer wait is the
 # caller's to decide, so the response is returned (and raised as an error) instead.
 _MAX_RETRY_AFTER: Final = 600.0
@@ -209,22 +225,6 @@ _PAGING_LIST_POSTS: Final = _Paging(
     size_parameter="_limit",
     parameter="_page",
 )
-
-
-_MISSING: Final = object()
-
-
-def _field(body: Any, path: tuple[str | int, ...], missing: Any = None) -> Any:
-    """The value at a path (keys and list indexes) in a decoded body; ``missing``
-    where the path ends early."""
-    for step in path:
-        if isinstance(step, str):
-            if not isinstance(body, dict) or step not in body:
-                return missing
-        elif not isinstance(body, list) or not -len(body) <= step < len(body):
-            return missing
-        body = body[step]
-    return body
 
 
 def _required_field(

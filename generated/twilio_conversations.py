@@ -146,6 +146,22 @@ def _strftime(value: datetime | None, pattern: str) -> str | None:
     return None if value is None else value.strftime(pattern)
 
 
+_MISSING: Final = object()
+
+
+def _field(body: Any, path: tuple[str | int, ...], missing: Any = None) -> Any:
+    """The value at a path (keys and list indexes) in a decoded body; ``missing``
+    where the path ends early."""
+    for step in path:
+        if isinstance(step, str):
+            if not isinstance(body, dict) or step not in body:
+                return missing
+        elif not isinstance(body, list) or not -len(body) <= step < len(body):
+            return missing
+        body = body[step]
+    return body
+
+
 # Seconds a Retry-After may ask for and still be waited out; a longer wait is the
 # caller's to decide, so the response is returned (and raised as an error) instead.
 _MAX_RETRY_AFTER: Final = 600.0
@@ -215,22 +231,6 @@ _PAGING_LIST_CONVERSATIONS: Final = _Paging(
     field_path=("meta", "next_page_url"),
     items_text="conversations",
 )
-
-
-_MISSING: Final = object()
-
-
-def _field(body: Any, path: tuple[str | int, ...], missing: Any = None) -> Any:
-    """The value at a path (keys and list indexes) in a decoded body; ``missing``
-    where the path ends early."""
-    for step in path:
-        if isinstance(step, str):
-            if not isinstance(body, dict) or step not in body:
-                return missing
-        elif not isinstance(body, list) or not -len(body) <= step < len(body):
-            return missing
-        body = body[step]
-    return body
 
 
 def _required_field(

@@ -13,6 +13,9 @@ server of tests/paging_server.py (same recording, plans and API key).
 - /notion/databases/<id>/query: POST ``{"filter": ..., "start_cursor": ...,
   "page_size": n}`` -> ``{"results": [...], "next_cursor": str | null,
   "has_more": bool}``.
+- /api/<name>: ``{"ok": true}``, unless ``answer(name, ...)`` scripted the next
+  answers (status, headers, JSON body): rate-limit and error answers of GitHub,
+  OpenAI, Google, Airtable and Slack.
 Every POST body is kept in ``bodies`` (path, decoded JSON) for the tests to check.
 """
 
@@ -35,7 +38,9 @@ COUNTED = 20
 
 
 def _window(start: int, size: int, total: int = ITEMS) -> list[dict[str, Any]]:
-    return [{"id": f"cus_{i:03d}", "n": i} for i in range(start, min(start + size, total))]
+    return [
+        {"id": f"cus_{i:03d}", "n": i} for i in range(start, min(start + size, total))
+    ]
 
 
 def _index(item_id: str | None) -> int:
@@ -61,11 +66,19 @@ def _position(token: str) -> int:
 @dataclass
 class ProviderServer(paging_server.PagingServer):
     bodies: list[tuple[str, Any]] = field(default_factory=list)
+    answers: dict[str, list[tuple[int, dict[str, str], Any]]] = field(
+        default_factory=dict
+    )
 
     def reset(self) -> None:
         super().reset()
         with self.lock:
             self.bodies.clear()
+            self.answers.clear()
+
+    def answer(self, name: str, *answers: tuple[int, dict[str, str], Any]) -> None:
+        with self.lock:
+            self.answers[name] = list(answers)
 
     def queries(self, path: str) -> list[dict[str, str]]:
         with self.lock:
@@ -104,7 +117,9 @@ class ProviderServer(paging_server.PagingServer):
                 "value": _window(skip, 5),
             }
             if skip + 5 < ITEMS:
-                body["@odata.nextLink"] = f"{self.url}/graph/users?$skiptoken={skip + 5}"
+                body["@odata.nextLink"] = (
+                    f"{self.url}/graph/users?$skiptoken={skip + 5}"
+                )
             return jsonify(body)
 
         @app.get("/always-next")
@@ -121,7 +136,9 @@ class ProviderServer(paging_server.PagingServer):
         def always_link() -> Response:
             page = int(request.args.get("page", 1))
             response = jsonify(_window((page - 1) * 5, 5))
-            response.headers["Link"] = f'<{self.url}/always-link?page={page + 1}>; rel="next"'
+            response.headers["Link"] = (
+                f'<{self.url}/always-link?page={page + 1}>; rel="next"'
+            )
             return response
 
         @app.get("/counted")
@@ -174,6 +191,19 @@ class ProviderServer(paging_server.PagingServer):
                     "has_more": more,
                 }
             )
+
+        @app.get("/api/<name>")
+        def scripted(name: str) -> Response:
+            with self.lock:
+                planned = self.answers.get(name)
+                answer = planned.pop(0) if planned else None
+            if answer is None:
+                return jsonify({"ok": True})
+            status, headers, body = answer
+            response = jsonify(body)
+            response.status_code = status
+            response.headers.update(headers)
+            return response
 
         return app
 

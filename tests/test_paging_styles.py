@@ -206,7 +206,9 @@ def test_explicitly_empty_items_are_fine(lab: ModuleType) -> None:
     paging = lab._PAGING_LIST_USERS
     assert lab._page_items(response, {"value": []}, paging) == []
     assert lab._page_items(response, {"value": None}, paging) == []
-    with pytest.raises(lab.ProviderLabError, match=r"no value \(the keys there: none\)"):
+    with pytest.raises(
+        lab.ProviderLabError, match=r"no value \(the keys there: none\)"
+    ):
         lab._page_items(response, {}, paging)
     with pytest.raises(lab.ProviderLabError, match=r"no value \(a list of 2 items"):
         lab._page_items(response, [1, 2], paging)
