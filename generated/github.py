@@ -334,7 +334,8 @@ def _retryable(response: httpx.Response, rules: _RetryRules) -> bool:
     status = response.status_code
     for when_status, header, value in rules.when:
         if status == when_status:
-            return response.headers.get(header, "").strip() == value
+            actual: str = response.headers.get(header, "")
+            return actual.strip() == value
     if rules.statuses is None:
         return status == 429 or (status >= 500 and status != 501)
     return status in rules.statuses
@@ -362,8 +363,8 @@ def _quota_wait(response: httpx.Response, rules: _RetryRules) -> float | None:
     (RemainingHeader at 0, until ResetHeader's reset), or the answer failed and asks
     for a wait; None when it asks nothing."""
     if rules.remaining_header is not None:
-        remaining = response.headers.get(rules.remaining_header, "").strip()
-        if remaining == "0" and rules.reset_header is not None:
+        remaining: str = response.headers.get(rules.remaining_header, "")
+        if remaining.strip() == "0" and rules.reset_header is not None:
             value = response.headers.get(rules.reset_header)
             if value is not None:
                 return _reset_wait(value, rules.reset_unit, time.time())
