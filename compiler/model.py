@@ -189,10 +189,11 @@ class PathPart:
 SECONDS_PER = {"Second": 1, "Minute": 60, "Hour": 3600, "Day": 86400}
 
 
-def window_seconds(per: str) -> int:
-    """The seconds of a rate window: Second, or a number of them (10 Seconds)."""
-    count, _, unit = per.rpartition(" ")
-    return int(count or 1) * SECONDS_PER[unit.removesuffix("s")]
+def window_seconds(limit: dict[str, Any]) -> int:
+    """The seconds of a rate window: Per (Second to Day) or PerSeconds."""
+    if "PerSeconds" in limit:
+        return int(limit["PerSeconds"])
+    return SECONDS_PER[limit["Per"]]
 
 
 @dataclass(frozen=True)
@@ -771,11 +772,15 @@ def _rate_limits(data: list[dict[str, Any]] | None) -> RateLimits | None:
     if data is None:
         return None
     windows = sorted(
-        (limit["MaxRequests"], window_seconds(limit["Per"]))
+        (limit["MaxRequests"], window_seconds(limit))
         for limit in data
         if "MaxRequests" in limit
     )
-    gaps = [float(limit["TimeBetweenRequests"]) for limit in data if "Per" not in limit]
+    gaps = [
+        float(limit["TimeBetweenRequests"])
+        for limit in data
+        if "TimeBetweenRequests" in limit
+    ]
     return RateLimits(tuple(windows), max(gaps, default=0.0))
 
 

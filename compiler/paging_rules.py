@@ -92,11 +92,16 @@ def _paging(
                 "add CursorIn: Body, or remove NextEndPoint",
                 key=True,
             )
-        elif "{{" in endpoint or "?" in endpoint or "#" in endpoint:
+        elif (
+            not endpoint.startswith("/")
+            or "{{" in endpoint
+            or "?" in endpoint
+            or "#" in endpoint
+        ):
             yield spec.diagnostic(
                 (*where, "NextEndPoint"),
-                f"NextEndPoint '{endpoint}' must be a plain path: no merge fields, "
-                "query or fragment",
+                f"NextEndPoint '{endpoint}' must be a plain path from /: no merge "
+                "fields, query or fragment",
                 "write the path the following pages are asked from, such as "
                 "/files/list_folder/continue",
             )

@@ -13,6 +13,11 @@ from .load import JsonPath, LoadedSpec
 
 __all__ = ["retry_errors"]
 
+# An HTTP field name (RFC 9110 5.1: a token).
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+# The longest wait a client waits out (the generated _MAX_RETRY_AFTER).
+MAX_WAIT = 600
+
 
 def retry_errors(spec: LoadedSpec) -> Iterator[Diagnostic]:
     """The connector's Retries and ErrorInBody, and every method's Retries."""
@@ -50,6 +55,30 @@ def _rules(
     merged: dict[str, Any] | None = None,
 ) -> Iterator[Diagnostic]:
     effective = rules if merged is None else merged
+    headers: list[tuple[JsonPath, Any]] = [
+        ((*where, "RemainingHeader"), rules.get("RemainingHeader")),
+        ((*where, "ResetHeader", "Name"), (rules.get("ResetHeader") or {}).get("Name")),
+    ]
+    headers += [
+        ((*where, "RetryWhen", j, "Header"), when.get("Header"))
+        for j, when in enumerate(rules.get("RetryWhen", ()))
+        if isinstance(when, dict)
+    ]
+    for hpath, name in headers:
+        if isinstance(name, str) and not HEADER_NAME.fullmatch(name):
+            yield spec.diagnostic(
+                hpath,
+                f"'{name}' cannot be the name of an HTTP header",
+                "use letters, digits and '-', as in 'x-ratelimit-reset'",
+            )
+    wait = rules.get("WaitAfter429")
+    if isinstance(wait, int | float) and wait > MAX_WAIT:
+        yield spec.diagnostic(
+            (*where, "WaitAfter429"),
+            f"WaitAfter429 {wait} is more than {MAX_WAIT} seconds, which a client "
+            "does not wait out (it raises the 429 instead)",
+            f"wait at most {MAX_WAIT} seconds",
+        )
     if "RemainingHeader" in rules and "ResetHeader" not in effective:
         yield spec.diagnostic(
             (*where, "RemainingHeader"),

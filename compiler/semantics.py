@@ -602,11 +602,35 @@ class _Checker:
                     "a rate limit gives TimeBetweenRequests with MaxRequests or Per",
                     "write TimeBetweenRequests as a limit of its own",
                 )
+            elif "Per" in limit and "PerSeconds" in limit:
+                yield self.error(
+                    (*lpath, "PerSeconds"),
+                    "a rate limit gives both Per and PerSeconds",
+                    "keep one: PerSeconds for a time frame of any length",
+                    key=True,
+                )
+            elif "PerSeconds" in limit and "MaxRequests" not in limit:
+                yield self.error(
+                    lpath,
+                    "a rate limit gives PerSeconds without MaxRequests",
+                    "add MaxRequests: the most requests allowed in that many seconds",
+                )
+            elif "PerSeconds" in limit:
+                frame = f"{limit['PerSeconds']} seconds"
+                if frame in frames:
+                    line = self.line_of((*path, frames[frame]))
+                    yield self.error(
+                        lpath,
+                        f"two rate limits for the same time frame ({frame}; first "
+                        f"at line {line})",
+                        "keep the stricter one",
+                    )
+                frames.setdefault(frame, i)
             elif "MaxRequests" in limit and "Per" not in limit:
                 yield self.error(
                     lpath,
                     "a rate limit gives MaxRequests without Per",
-                    "add Per: Second, Minute, Hour or Day",
+                    "add Per: Second, Minute, Hour or Day (or PerSeconds: 10)",
                 )
             elif "Per" in limit and "MaxRequests" not in limit:
                 yield self.error(

@@ -342,7 +342,7 @@ def test_paths_that_cannot_mean_what_they_say(
     assert message in str(info.value)
 
 
-# -- the example specs, on the same wire -------------------------------------------------
+# -- the example specs, on the same wire ------------------------------------------
 
 
 class WithKey(httpx.HTTPTransport):

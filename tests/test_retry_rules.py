@@ -39,7 +39,7 @@ Retries:
   RemainingHeader: x-ratelimit-remaining
 ErrorInBody: { Path: ok, Equals: false, MessagePath: error }
 RateLimits:
-  - { MaxRequests: 100, Per: 10 Seconds }
+  - { MaxRequests: 100, PerSeconds: 10 }
 Methods:
   - { Name: Github, HttpMethod: GET, EndPoint: /api/github }
   - Name: Openai
