@@ -212,3 +212,17 @@ class ProviderServer(paging_server.PagingServer):
 def running_provider_server() -> Iterator[ProviderServer]:
     with paging_server.running_paging_server(ProviderServer) as state:
         yield state
+
+
+def main() -> None:
+    """Serve until killed, printing the URL first (for benchmarks, in a process of
+    its own)."""
+    import threading
+
+    with running_provider_server() as state:
+        print(state.url, flush=True)
+        threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()
