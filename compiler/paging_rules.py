@@ -54,6 +54,13 @@ def _paging(
     request_format: str,
 ) -> Iterator[Diagnostic]:
     style = paging["Style"]
+    if method["HttpMethod"] == "POST" and request_format == "File":
+        yield spec.diagnostic(
+            (*where, "Style"),
+            "Paging on a POST with RequestFormat File: its multipart body cannot be "
+            "sent again with every page",
+            "page a POST with a Json or Form body",
+        )
     for key in PATH_KEYS:
         value = paging.get(key)
         if isinstance(value, str) and (error := _path(spec, (*where, key), value)):

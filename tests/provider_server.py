@@ -192,6 +192,16 @@ class ProviderServer(paging_server.PagingServer):
                 }
             )
 
+        @app.post("/search")
+        def search() -> Response:
+            # A POST search paged by page numbers in the query: the filter must come
+            # with every page.
+            body = request.get_json()
+            if body.get("query") != "cus":
+                abort(400)
+            page = int(request.args.get("page", 1))
+            return jsonify({"hits": _window((page - 1) * 5, 5)})
+
         @app.get("/api/<name>")
         def scripted(name: str) -> Response:
             with self.lock:

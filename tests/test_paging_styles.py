@@ -86,6 +86,13 @@ Methods:
               CursorPath: next_cursor, CursorParameter: start_cursor,
               HasMorePath: has_more, SizeParameter: page_size, PageSize: 5,
               MaxPageSize: 100 }
+  - Name: Search
+    HttpMethod: POST
+    EndPoint: /search
+    RetrySafe: true
+    Parameters:
+      - { TargetType: Body, TargetName: query }
+    Paging: { Style: PageNumber, PageParameter: page, ItemsPath: hits }
   - Name: Create Ticket
     HttpMethod: POST
     EndPoint: /echo
@@ -306,6 +313,21 @@ def test_body_cursor_on_the_same_endpoint(
     assert first == {"filter": expected_filter, "page_size": 7}
     assert second["filter"] == expected_filter and second["page_size"] == 7
     assert set(second) == {"filter", "page_size", "start_cursor"}
+
+
+def test_post_search_sends_its_body_with_every_page(
+    lab: ModuleType, server: ProviderServer
+) -> None:
+    assert both(lab, server, "iter_search", query="cus") == EVERY
+    assert server.bodies == [("/search", {"query": "cus"})] * 6  # the last is empty
+    assert [q.get("page") for q in server.queries("/search")] == [
+        None,
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+    ]
 
 
 # -- compile-time refusals -------------------------------------------------------------
