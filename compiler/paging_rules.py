@@ -90,6 +90,25 @@ def _paging(
             f"{method['HttpMethod']} with RequestFormat {request_format}",
             "use HttpMethod POST and RequestFormat Json, or CursorIn Query",
         )
+    if cursor_in == "Body" and style == "Cursor":
+        taken = {
+            paging.get("CursorParameter"): "CursorParameter",
+            paging.get("SizeParameter"): "SizeParameter",
+        }
+        for j, param in enumerate(method.get("Parameters", [])):
+            name = param["TargetName"]
+            if param["TargetType"] != "Body" or not isinstance(name, str):
+                continue
+            first = (
+                name.split(".")[0].split("[")[0] if request_format == "Json" else name
+            )
+            if first in taken:
+                yield spec.diagnostic(
+                    ("Methods", *where[1:2], "Parameters", j, "TargetName"),
+                    f"Body parameter '{name}' would be overwritten by the paging's "
+                    f"{taken[first]} '{first}' in the same body",
+                    f"remove the parameter, or rename the paging's {taken[first]}",
+                )
     if "NextEndPoint" in paging:
         endpoint = paging["NextEndPoint"]
         if cursor_in != "Body":
