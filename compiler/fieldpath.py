@@ -26,7 +26,7 @@ import json
 import re
 from dataclasses import dataclass
 
-__all__ = ["PathError", "Segment", "parse_path", "path_text"]
+__all__ = ["PathError", "Segment", "key_path", "parse_path", "path_text"]
 
 Segment = str | int
 
@@ -122,6 +122,22 @@ def _bracket(text: str, position: int) -> tuple[Segment, int]:
         '["@odata.nextLink"]',
         position,
     )
+
+
+def key_path(text: str) -> tuple[str, ...] | None:
+    """The keys a JSON Body TargetName nests its value in, when it is written as a
+    path of two or more keys (ticket.subject, ["a.b"].c, or one quoted key such as
+    ["a.b"]); None when it is one key as written (a name with spaces or quotes stays
+    the single key it always was)."""
+    if "." not in text and "[" not in text:
+        return None
+    try:
+        segments = parse_path(text)
+    except PathError:
+        return None
+    if any(isinstance(s, int) for s in segments):
+        return None
+    return tuple(str(s) for s in segments)
 
 
 def path_text(segments: tuple[Segment, ...]) -> str:

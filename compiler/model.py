@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from .diagnostics import SpecError
-from .fieldpath import Segment, parse_path
+from .fieldpath import Segment, key_path, parse_path
 from .load import LoadedSpec
 from .names import env_var, pascal_case, python_name, snake_case
 from .semantics import MERGE_FIELD, credential_names
@@ -889,7 +889,7 @@ def _property(data: dict[str, Any], module: str) -> Property:
 
 def _parameter(data: dict[str, Any], *, json_body: bool = False) -> Parameter:
     name: str = data["TargetName"]
-    nested = json_body and data["TargetType"] == "Body" and ("." in name or "[" in name)
+    nested = key_path(name) if json_body and data["TargetType"] == "Body" else None
     return Parameter(
         target_type=data["TargetType"],
         target_name=data["TargetName"],
@@ -901,7 +901,7 @@ def _parameter(data: dict[str, Any], *, json_body: bool = False) -> Parameter:
         default=data.get("Default"),
         has_default="Default" in data,
         format=data.get("Format"),
-        body_path=parse_path(name) if nested else None,
+        body_path=nested,
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .diagnostics import Diagnostic
-from .fieldpath import PathError, Segment, parse_path, path_text
+from .fieldpath import PathError, Segment, key_path, parse_path, path_text
 from .load import JsonPath, LoadedSpec
 from .names import python_name
 
@@ -177,8 +177,8 @@ def _max_page_size(
 def _body_paths(
     spec: LoadedSpec, where: JsonPath, method: dict[str, Any], request_format: str
 ) -> Iterator[Diagnostic]:
-    """JSON Body fields named as paths parse, and no two of them overlap (ticket and
-    ticket.subject cannot both be sent)."""
+    """No two JSON Body fields overlap (ticket and ticket.subject cannot both be
+    sent). A TargetName that is not a path of keys is one key, as it always was."""
     if request_format != "Json":
         return
     seen: dict[tuple[Segment, ...], str] = {}
@@ -187,18 +187,7 @@ def _body_paths(
         if param["TargetType"] != "Body" or not isinstance(name, str):
             continue
         ppath: JsonPath = (*where, "Parameters", j, "TargetName")
-        nested = "." in name or "[" in name
-        if nested and (error := _path(spec, ppath, name)):
-            yield error
-            continue
-        segments = parse_path(name) if nested else (name,)
-        if any(isinstance(s, int) for s in segments):
-            yield spec.diagnostic(
-                ppath,
-                f"TargetName '{name}' has a list index, which a body field cannot be",
-                "name object keys only, such as ticket.subject",
-            )
-            continue
+        segments: tuple[Segment, ...] = key_path(name) or (name,)
         for other, other_name in seen.items():
             if len(other) == 1 and len(segments) == 1:
                 continue  # two flat fields: the duplicate check's business
