@@ -321,7 +321,7 @@ def _quota_wait(response: httpx.Response, rules: _RetryRules) -> float | None:
             value = response.headers.get(rules.reset_header)
             if value is not None:
                 return _reset_wait(value, rules.reset_unit, time.time())
-    if _retryable(response, rules):
+    if _retryable(response, rules) or response.status_code in (429, 503):
         return _rules_wait(response, rules)
     return None
 

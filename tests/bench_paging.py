@@ -17,6 +17,7 @@ loop: Stripe's has_more with the last item's id as cursor, Microsoft Graph's
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tempfile
@@ -232,6 +233,55 @@ def providers() -> None:
             report(results, baseline="httpx loop by hand")
         generated.close()
         plain.close()
+
+        # The same pages from an httpx.MockTransport: the client's own cost.
+        transport = httpx.MockTransport(_provider_pages)
+        generated = module.ProviderBenchClient(
+            api_key=API_KEY, base_url="http://bench.test", transport=transport
+        )
+        plain = httpx.Client(
+            base_url="http://bench.test",
+            headers={"X-Key": API_KEY},
+            transport=transport,
+        )
+        for label, by_hand, through_client in cases:
+            assert by_hand() == through_client() and len(by_hand()) == ITEMS
+            results = compare(
+                {"httpx loop by hand": by_hand, "generated iter_": through_client},
+                calls=300,
+                rounds=7,
+            )
+            print(f"  {label}, against httpx.MockTransport:")
+            report(results, baseline="httpx loop by hand")
+
+
+def _provider_pages(request: httpx.Request) -> httpx.Response:
+    """The replicas' pages (tests/provider_server.py), without a server."""
+    path, params = request.url.path, request.url.params
+
+    def window(start: int) -> list[dict[str, Any]]:
+        return [{"id": f"cus_{i:03d}"} for i in range(start, min(start + 5, ITEMS))]
+
+    if path == "/stripe/customers":
+        after = params.get("starting_after")
+        start = int(after[4:]) + 1 if after else 0
+        body: dict[str, Any] = {"data": window(start), "has_more": start + 5 < ITEMS}
+    elif path == "/graph/users":
+        skip = int(params.get("$skiptoken", 0))
+        body = {"value": window(skip)}
+        if skip + 5 < ITEMS:
+            body["@odata.nextLink"] = (
+                f"http://bench.test/graph/users?$skiptoken={skip + 5}"
+            )
+    else:
+        sent = json.loads(request.content)
+        start = int(sent.get("cursor", 0))
+        body = {
+            "entries": window(start),
+            "cursor": str(start + 5),
+            "has_more": start + 5 < ITEMS,
+        }
+    return httpx.Response(200, json=body)
 
 
 def _pages(request: httpx.Request) -> httpx.Response:
