@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from .diagnostics import SpecError
+from .fieldpath import Segment, key_path, parse_path
 from .load import LoadedSpec
 from .names import env_var, pascal_case, python_name, snake_case
 from .semantics import MERGE_FIELD, credential_names
@@ -153,6 +154,8 @@ class Parameter:
     has_default: bool
     # A DateTime's strftime pattern (None: ISO 8601).
     format: str | None = None
+    # A JSON Body field written as a path (ticket.subject): the keys it is nested in.
+    body_path: tuple[Segment, ...] | None = None
 
     @property
     def python_type(self) -> Identifier:
@@ -186,6 +189,13 @@ class PathPart:
 SECONDS_PER = {"Second": 1, "Minute": 60, "Hour": 3600, "Day": 86400}
 
 
+def window_seconds(limit: dict[str, Any]) -> int:
+    """The seconds of a rate window: Per (Second to Day) or PerSeconds."""
+    if "PerSeconds" in limit:
+        return int(limit["PerSeconds"])
+    return SECONDS_PER[limit["Per"]]
+
+
 @dataclass(frozen=True)
 class RateLimits:
     """Limits kept together: at most ``count`` requests in any ``seconds``, and a gap
@@ -196,10 +206,70 @@ class RateLimits:
 
 
 @dataclass(frozen=True)
+class RetryRules:
+    """Which answers are tried again and how long to wait (issue 10's Retries keys)."""
+
+    statuses: frozenset[int] | None = None  # None: 429 and 5xx but 501
+    when: tuple[tuple[int, str, str], ...] = ()  # (status, header, value)
+    reset_header: str | None = None
+    reset_unit: str = "Seconds"
+    remaining_header: str | None = None
+    body_path: tuple[Segment, ...] | None = None
+    body_pattern: str | None = None
+    wait_after_429: float | None = None
+
+    @property
+    def sorted_statuses(self) -> tuple[int, ...] | None:
+        return None if self.statuses is None else tuple(sorted(self.statuses))
+
+
+RULE_KEYS = (
+    "Statuses",
+    "RetryWhen",
+    "ResetHeader",
+    "RemainingHeader",
+    "RetryAfterBody",
+    "WaitAfter429",
+)
+
+
+def retry_rules(data: dict[str, Any]) -> RetryRules | None:
+    """The rules the keys of a Retries mapping give; None when it gives none."""
+    if not any(key in data for key in RULE_KEYS):
+        return None
+    reset = data.get("ResetHeader", {})
+    body = data.get("RetryAfterBody", {})
+    return RetryRules(
+        statuses=frozenset(data["Statuses"]) if "Statuses" in data else None,
+        when=tuple(
+            (w["Status"], w["Header"].lower(), w["Equals"].strip())
+            for w in data.get("RetryWhen", ())
+        ),
+        reset_header=reset["Name"].lower() if reset else None,
+        reset_unit=reset.get("Unit", "Seconds"),
+        remaining_header=data["RemainingHeader"].lower()
+        if "RemainingHeader" in data
+        else None,
+        body_path=parse_path(body["Path"]) if body else None,
+        body_pattern=body.get("Pattern"),
+        wait_after_429=float(data["WaitAfter429"]) if "WaitAfter429" in data else None,
+    )
+
+
+@dataclass(frozen=True)
+class ErrorInBody:
+    text: str  # the Path as written, for the docstring
+    path: tuple[Segment, ...]
+    equals: str | int | float | bool
+    message_path: tuple[Segment, ...] | None
+
+
+@dataclass(frozen=True)
 class Retries:
     max_attempts: int = 3
     initial_delay: float = 0.5
     max_delay: float = 30.0
+    rules: RetryRules | None = None
 
 
 @dataclass(frozen=True)
@@ -207,13 +277,21 @@ class Paging:
     """How a method's results come in pages (see the schema's Paging)."""
 
     style: Literal["PageNumber", "Offset", "NextUrl", "Cursor", "LinkHeader"]
-    items_path: tuple[str, ...]
+    items_path: tuple[Segment, ...]
     page_size: int | None
     size_parameter: str | None
     # The query parameter paging sets: page number, offset or cursor.
     parameter: str | None
     first_page: int
-    field_path: tuple[str, ...]
+    field_path: tuple[Segment, ...]
+    items_text: str = ""  # ItemsPath as written, for run-time messages
+    has_more_path: tuple[Segment, ...] | None = None
+    has_more_text: str = ""
+    total_path: tuple[Segment, ...] | None = None
+    total_text: str = ""
+    max_page_size: int | None = None
+    cursor_in_body: bool = False  # the cursor (and size) go in the JSON body
+    next_endpoint: str | None = None  # where the pages after the first are asked for
 
 
 @dataclass(frozen=True)
@@ -234,6 +312,12 @@ class Method:
     # Its own limits (which replace the connector's), or None to share those.
     rate_limits: RateLimits | None = None
     retry_safe: bool = False
+    # Its own retry rules: the connector's with the keys the method gives replaced.
+    retry_rules: RetryRules | None = None
+
+    @property
+    def retry_rules_name(self) -> Identifier:
+        return Identifier(f"_RETRY_{self.python_name.upper()}")
 
     @property
     def retries(self) -> bool:
@@ -270,6 +354,11 @@ class Method:
 
     def of_type(self, target_type: str) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.target_type == target_type)
+
+    @property
+    def nested_body(self) -> bool:
+        """True when a JSON Body field is written as a path (ticket.subject)."""
+        return any(p.body_path is not None for p in self.parameters)
 
     @property
     def arguments(self) -> tuple[Parameter, ...]:
@@ -415,10 +504,69 @@ class Connector:
     script: Script | None = None  # the connector's hooks (compiler/scripts.py)
     rate_limits: RateLimits | None = None
     retries: Retries = Retries()
+    error_in_body: ErrorInBody | None = None
+
+    @property
+    def retry_rules(self) -> bool:
+        """True when the connector or a method has retry rules of its own."""
+        return self.retries.rules is not None or any(
+            m.retry_rules is not None for m in self.methods
+        )
+
+    @property
+    def holds_back(self) -> bool:
+        """True when a remaining-quota header may hold requests back."""
+        rules = [self.retries.rules, *(m.retry_rules for m in self.methods)]
+        return any(r is not None and r.remaining_header for r in rules)
+
+    @property
+    def reads_fields(self) -> bool:
+        """True when the module reads fields of a body by path (_field)."""
+        rules = [self.retries.rules, *(m.retry_rules for m in self.methods)]
+        return (
+            bool(self.paged)
+            or self.error_in_body is not None
+            or any(r is not None and r.body_path is not None for r in rules)
+        )
+
+    @property
+    def uses_re(self) -> bool:
+        rules = [self.retries.rules, *(m.retry_rules for m in self.methods)]
+        return "LinkHeader" in self.paging_styles or any(
+            r is not None and r.body_pattern is not None for r in rules
+        )
 
     @property
     def paged(self) -> tuple[Method, ...]:
         return tuple(m for m in self.methods if m.paging is not None)
+
+    @property
+    def nests_body(self) -> bool:
+        return any(m.nested_body for m in self.methods)
+
+    @property
+    def max_page_sizes(self) -> bool:
+        """True when a method takes a page_size= argument."""
+        return any(
+            m.paging is not None and m.paging.max_page_size is not None
+            for m in self.methods
+        )
+
+    @property
+    def paging_stops(self) -> bool:
+        """True when a method's pages say which is the last (has-more, total)."""
+        return any(
+            m.paging is not None
+            and (m.paging.has_more_path is not None or m.paging.total_path is not None)
+            for m in self.methods
+        )
+
+    @property
+    def body_paged(self) -> bool:
+        """True when a method pages with a cursor in its JSON body."""
+        return any(
+            m.paging is not None and m.paging.cursor_in_body for m in self.methods
+        )
 
     @property
     def paging_styles(self) -> frozenset[str]:
@@ -440,7 +588,17 @@ class Connector:
             if _limits(method.rate_limits):
                 return Identifier(f"_throttle_{method.python_name}")
             return None
-        return Identifier("_throttle") if _limits(self.rate_limits) else None
+        return Identifier("_throttle") if self.connector_throttled else None
+
+    @property
+    def connector_throttled(self) -> bool:
+        """True when the client has a connector-wide throttle: limits, or a
+        remaining-quota header that may hold requests back."""
+        return _limits(self.rate_limits) or self.holds_back
+
+    @property
+    def connector_limits(self) -> RateLimits:
+        return self.rate_limits or RateLimits((), 0.0)
 
     @property
     def error_name(self) -> Identifier:
@@ -559,7 +717,10 @@ def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:
     properties = tuple(_property(p, module) for p in data.get("Properties", []))
     by_name = {p.name: p for p in properties}
     default_format = data.get("RequestFormat", "Json")
-    methods = tuple(_method(m, by_name, default_format) for m in data["Methods"])
+    connector_retries = data.get("Retries", {})
+    methods = tuple(
+        _method(m, by_name, default_format, connector_retries) for m in data["Methods"]
+    )
     auth = _auth(auth_data, by_name)
     credentials = _credentials(auth_data, auth, module)
     used_types = {p.data_type for m in methods for p in m.parameters}
@@ -587,7 +748,21 @@ def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:
             max_attempts=retries.get("MaxAttempts", 3),
             initial_delay=float(retries.get("InitialDelay", 0.5)),
             max_delay=float(retries.get("MaxDelay", 30.0)),
+            rules=retry_rules(retries),
         ),
+        error_in_body=_error_in_body(data.get("ErrorInBody")),
+    )
+
+
+def _error_in_body(data: dict[str, Any] | None) -> ErrorInBody | None:
+    if data is None:
+        return None
+    message = data.get("MessagePath")
+    return ErrorInBody(
+        text=data["Path"],
+        path=parse_path(data["Path"]),
+        equals=data["Equals"],
+        message_path=parse_path(message) if message else None,
     )
 
 
@@ -597,11 +772,15 @@ def _rate_limits(data: list[dict[str, Any]] | None) -> RateLimits | None:
     if data is None:
         return None
     windows = sorted(
-        (limit["MaxRequests"], SECONDS_PER[limit["Per"]])
+        (limit["MaxRequests"], window_seconds(limit))
         for limit in data
         if "MaxRequests" in limit
     )
-    gaps = [float(limit["TimeBetweenRequests"]) for limit in data if "Per" not in limit]
+    gaps = [
+        float(limit["TimeBetweenRequests"])
+        for limit in data
+        if "TimeBetweenRequests" in limit
+    ]
     return RateLimits(tuple(windows), max(gaps, default=0.0))
 
 
@@ -616,14 +795,24 @@ def _paging(data: dict[str, Any] | None) -> Paging | None:
     }.get(style)
     field_key = {"NextUrl": "NextUrlPath", "Cursor": "CursorPath"}.get(style)
     items = data.get("ItemsPath")
+    has_more = data.get("HasMorePath")
+    total = data.get("TotalPath")
     return Paging(
         style=style,
-        items_path=tuple(items.split(".")) if items else (),
+        items_path=parse_path(items) if items else (),
         page_size=data.get("PageSize"),
         size_parameter=data.get("SizeParameter"),
         parameter=data[parameter] if parameter else None,
         first_page=data.get("FirstPage", 1),
-        field_path=tuple(data[field_key].split(".")) if field_key else (),
+        field_path=parse_path(data[field_key]) if field_key else (),
+        items_text=items or "",
+        has_more_path=parse_path(has_more) if has_more else None,
+        has_more_text=has_more or "",
+        total_path=parse_path(total) if total else None,
+        total_text=total or "",
+        max_page_size=data.get("MaxPageSize"),
+        cursor_in_body=data.get("CursorIn", "Query") == "Body",
+        next_endpoint=data.get("NextEndPoint"),
     )
 
 
@@ -698,7 +887,9 @@ def _property(data: dict[str, Any], module: str) -> Property:
     )
 
 
-def _parameter(data: dict[str, Any]) -> Parameter:
+def _parameter(data: dict[str, Any], *, json_body: bool = False) -> Parameter:
+    name: str = data["TargetName"]
+    nested = key_path(name) if json_body and data["TargetType"] == "Body" else None
     return Parameter(
         target_type=data["TargetType"],
         target_name=data["TargetName"],
@@ -710,6 +901,7 @@ def _parameter(data: dict[str, Any]) -> Parameter:
         default=data.get("Default"),
         has_default="Default" in data,
         format=data.get("Format"),
+        body_path=nested,
     )
 
 
@@ -723,9 +915,16 @@ def _response_field(data: dict[str, Any]) -> ResponseField:
 
 
 def _method(
-    data: dict[str, Any], properties: dict[str, Property], default_format: str
+    data: dict[str, Any],
+    properties: dict[str, Property],
+    default_format: str,
+    connector_retries: dict[str, Any],
 ) -> Method:
-    parameters = tuple(_parameter(p) for p in data.get("Parameters", []))
+    request_format = data.get("RequestFormat", default_format)
+    parameters = tuple(
+        _parameter(p, json_body=request_format == "Json")
+        for p in data.get("Parameters", [])
+    )
     merge = {p.target_name: p for p in parameters if p.target_type == "MergeField"}
     return Method(
         name=data["Name"],
@@ -735,11 +934,14 @@ def _method(
         endpoint=data["EndPoint"],
         path=_split_template(data["EndPoint"], properties, merge),
         parameters=parameters,
-        request_format=data.get("RequestFormat", default_format),
+        request_format=request_format,
         response_format=data.get("ResponseFormat", "Json"),
         paging=_paging(data.get("Paging")),
         rate_limits=_rate_limits(data.get("RateLimits")),
         retry_safe=bool(data.get("RetrySafe", False)),
+        retry_rules=retry_rules({**connector_retries, **data["Retries"]})
+        if "Retries" in data
+        else None,
         xml_root=data.get("XmlRoot", "Request"),
         response_fields=tuple(
             _response_field(f) for f in data.get("ResponseFields", ())

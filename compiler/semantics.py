@@ -15,6 +15,8 @@ from .diagnostics import Diagnostic, closest, did_you_mean
 from .load import JsonPath, LoadedSpec
 from .names import is_identifier, python_name, shadowed_module, snake_case
 from .oauth2 import oauth2_errors
+from .paging_rules import paging_errors
+from .retry_rules import retry_errors
 
 __all__ = [
     "AUTH_METHODS",
@@ -234,6 +236,8 @@ class _Checker:
         yield from self.check_auth_fields()
         yield from self.check_wire_text()
         yield from oauth2_errors(self.spec)
+        yield from paging_errors(self.spec)
+        yield from retry_errors(self.spec)
         yield from self.check_oauth1()
         yield from self.check_rate_limits(("RateLimits",))
         for i, method in enumerate(self.data["Methods"]):
@@ -598,11 +602,35 @@ class _Checker:
                     "a rate limit gives TimeBetweenRequests with MaxRequests or Per",
                     "write TimeBetweenRequests as a limit of its own",
                 )
+            elif "Per" in limit and "PerSeconds" in limit:
+                yield self.error(
+                    (*lpath, "PerSeconds"),
+                    "a rate limit gives both Per and PerSeconds",
+                    "keep one: PerSeconds for a time frame of any length",
+                    key=True,
+                )
+            elif "PerSeconds" in limit and "MaxRequests" not in limit:
+                yield self.error(
+                    lpath,
+                    "a rate limit gives PerSeconds without MaxRequests",
+                    "add MaxRequests: the most requests allowed in that many seconds",
+                )
+            elif "PerSeconds" in limit:
+                frame = f"{limit['PerSeconds']} seconds"
+                if frame in frames:
+                    line = self.line_of((*path, frames[frame]))
+                    yield self.error(
+                        lpath,
+                        f"two rate limits for the same time frame ({frame}; first "
+                        f"at line {line})",
+                        "keep the stricter one",
+                    )
+                frames.setdefault(frame, i)
             elif "MaxRequests" in limit and "Per" not in limit:
                 yield self.error(
                     lpath,
                     "a rate limit gives MaxRequests without Per",
-                    "add Per: Second, Minute, Hour or Day",
+                    "add Per: Second, Minute, Hour or Day (or PerSeconds: 10)",
                 )
             elif "Per" in limit and "MaxRequests" not in limit:
                 yield self.error(
@@ -637,11 +665,11 @@ class _Checker:
             return
         ppath: JsonPath = (*path, "Paging")
         style = paging["Style"]
-        if method["HttpMethod"] != "GET":
+        if method["HttpMethod"] not in ("GET", "POST"):
             yield self.error(
                 (*ppath, "Style"),
                 f"Paging on a {method['HttpMethod']} method",
-                "paging is generated for GET methods only",
+                "paging is generated for GET and POST methods only",
             )
         needed = PAGING_KEYS[style]
         for key in needed:
@@ -674,14 +702,6 @@ class _Checker:
                 "add PageSize: the number of items to ask for",
                 key=True,
             )
-        for key in ("ItemsPath", "NextUrlPath", "CursorPath"):
-            value = paging.get(key)
-            if isinstance(value, str) and "" in value.split("."):
-                yield self.error(
-                    (*ppath, key),
-                    f"{key} '{value}' has an empty field name",
-                    "write field names joined by single dots, such as data.items",
-                )
         query = {
             p["TargetName"]: p
             for p in method.get("Parameters", [])

@@ -144,6 +144,22 @@ def _text_result(response: httpx.Response) -> str:
     return response.text
 
 
+_MISSING: Final = object()
+
+
+def _field(body: Any, path: tuple[str | int, ...], missing: Any = None) -> Any:
+    """The value at a path (keys and list indexes) in a decoded body; ``missing``
+    where the path ends early."""
+    for step in path:
+        if isinstance(step, str):
+            if not isinstance(body, dict) or step not in body:
+                return missing
+        elif not isinstance(body, list) or not -len(body) <= step < len(body):
+            return missing
+        body = body[step]
+    return body
+
+
 # Seconds a Retry-After may ask for and still be waited out; a longer wait is the
 # caller's to decide, so the response is returned (and raised as an error) instead.
 _MAX_RETRY_AFTER: Final = 600.0
@@ -297,12 +313,19 @@ class _Paging:
     """How one method's results come in pages (the spec's Paging)."""
 
     style: Literal["PageNumber", "Offset", "NextUrl", "Cursor", "LinkHeader"]
-    items_path: tuple[str, ...]
+    items_path: tuple[str | int, ...]
     page_size: int | None = None
     size_parameter: str | None = None
     parameter: str = ""  # the page number, offset or cursor query parameter
     first_page: int = 1
-    field_path: tuple[str, ...] = ()  # the next URL or cursor in the response
+    field_path: tuple[str | int, ...] = ()  # the next URL or cursor in the response
+    items_text: str = ""  # the spec's ItemsPath, for messages
+    has_more_path: tuple[str | int, ...] | None = None  # false on the last page
+    has_more_text: str = ""
+    total_path: tuple[str | int, ...] | None = None  # the items of all pages
+    total_text: str = ""
+    cursor_in_body: bool = False  # the cursor goes in the JSON body (a POST)
+    next_endpoint: str | None = None  # the following pages' endpoint (body: cursor)
 
 
 _PAGING_LIST_MEMBERS: Final = _Paging(
@@ -311,25 +334,41 @@ _PAGING_LIST_MEMBERS: Final = _Paging(
     page_size=10,
     size_parameter="count",
     parameter="offset",
+    items_text="members",
 )
 
 
-def _field(body: Any, path: tuple[str, ...]) -> Any:
-    """The value at a dotted path in a decoded body; None where the path ends early."""
-    for name in path:
-        if not isinstance(body, dict):
-            return None
-        body = body.get(name)
-    return body
+def _required_field(
+    response: httpx.Response, body: Any, path: tuple[str | int, ...], text: str
+) -> Any:
+    """The value at a path the page must have; a missing one is an error that names
+    the path and what is there instead."""
+    value = _field(body, path, _MISSING)
+    if value is not _MISSING:
+        return value
+    for depth in range(len(path)):
+        parent = _field(body, path[:depth], _MISSING)
+        if _field(parent, path[depth : depth + 1], _MISSING) is _MISSING:
+            break
+    if isinstance(parent, dict):
+        there = "the keys there: " + (", ".join(sorted(map(str, parent))) or "none")
+    elif isinstance(parent, list):
+        there = f"a list of {len(parent)} items is there"
+    else:
+        there = f"{type(parent).__name__} is there"
+    raise MailchimpError(response, f"the page has no {text} ({there})")
 
 
 def _page_items(response: httpx.Response, body: Any, paging: _Paging) -> list[Any]:
-    """The items of one page: a missing or null list is an empty page."""
-    items = _field(body, paging.items_path)
+    """The items of one page: a null list is an empty page, a missing one an error."""
+    if not paging.items_path or body is None:
+        items = body
+    else:
+        items = _required_field(response, body, paging.items_path, paging.items_text)
     if items is None:
         return []
     if not isinstance(items, list):
-        where = ".".join(paging.items_path) or "the top level"
+        where = paging.items_text or "the top level"
         raise MailchimpError(response, f"the items at {where} are not a list")
     return items
 
@@ -536,7 +575,8 @@ class MailchimpClient:
         max_items; each page is fetched only when the items before it are used."""
         # Authentication changes a request as it is sent: later pages start afresh.
         url, headers = request.url, request.headers.copy()
-        pages = items = 0
+        content = request.content  # a POST's body goes with every page
+        pages = items = fetched = 0
         while (max_pages is None or pages < max_pages) and (
             max_items is None or items < max_items
         ):
@@ -544,6 +584,7 @@ class MailchimpClient:
             body = _json_result(response)
             page = _page_items(response, body, paging)
             pages += 1
+            fetched += len(page)
             for item in page:
                 if max_items is not None and items >= max_items:
                     return
@@ -553,7 +594,9 @@ class MailchimpClient:
             if next_url is None:
                 return
             url = next_url
-            request = httpx.Request(request.method, url, headers=headers)
+            request = httpx.Request(
+                request.method, url, headers=headers, content=content or None
+            )
 
     def ping(self) -> Any:
         """Ping.
@@ -1009,7 +1052,8 @@ class AsyncMailchimpClient:
         max_items; each page is fetched only when the items before it are used."""
         # Authentication changes a request as it is sent: later pages start afresh.
         url, headers = request.url, request.headers.copy()
-        pages = items = 0
+        content = request.content  # a POST's body goes with every page
+        pages = items = fetched = 0
         while (max_pages is None or pages < max_pages) and (
             max_items is None or items < max_items
         ):
@@ -1017,6 +1061,7 @@ class AsyncMailchimpClient:
             body = _json_result(response)
             page = _page_items(response, body, paging)
             pages += 1
+            fetched += len(page)
             for item in page:
                 if max_items is not None and items >= max_items:
                     return
@@ -1026,7 +1071,9 @@ class AsyncMailchimpClient:
             if next_url is None:
                 return
             url = next_url
-            request = httpx.Request(request.method, url, headers=headers)
+            request = httpx.Request(
+                request.method, url, headers=headers, content=content or None
+            )
 
     async def ping(self) -> Any:
         """Ping.

@@ -146,6 +146,22 @@ def _strftime(value: datetime | None, pattern: str) -> str | None:
     return None if value is None else value.strftime(pattern)
 
 
+_MISSING: Final = object()
+
+
+def _field(body: Any, path: tuple[str | int, ...], missing: Any = None) -> Any:
+    """The value at a path (keys and list indexes) in a decoded body; ``missing``
+    where the path ends early."""
+    for step in path:
+        if isinstance(step, str):
+            if not isinstance(body, dict) or step not in body:
+                return missing
+        elif not isinstance(body, list) or not -len(body) <= step < len(body):
+            return missing
+        body = body[step]
+    return body
+
+
 # Seconds a Retry-After may ask for and still be waited out; a longer wait is the
 # caller's to decide, so the response is returned (and raised as an error) instead.
 _MAX_RETRY_AFTER: Final = 600.0
@@ -194,37 +210,60 @@ class _Paging:
     """How one method's results come in pages (the spec's Paging)."""
 
     style: Literal["PageNumber", "Offset", "NextUrl", "Cursor", "LinkHeader"]
-    items_path: tuple[str, ...]
+    items_path: tuple[str | int, ...]
     page_size: int | None = None
     size_parameter: str | None = None
     parameter: str = ""  # the page number, offset or cursor query parameter
     first_page: int = 1
-    field_path: tuple[str, ...] = ()  # the next URL or cursor in the response
+    field_path: tuple[str | int, ...] = ()  # the next URL or cursor in the response
+    items_text: str = ""  # the spec's ItemsPath, for messages
+    has_more_path: tuple[str | int, ...] | None = None  # false on the last page
+    has_more_text: str = ""
+    total_path: tuple[str | int, ...] | None = None  # the items of all pages
+    total_text: str = ""
+    cursor_in_body: bool = False  # the cursor goes in the JSON body (a POST)
+    next_endpoint: str | None = None  # the following pages' endpoint (body: cursor)
 
 
 _PAGING_LIST_CONVERSATIONS: Final = _Paging(
     "NextUrl",
     ("conversations",),
     field_path=("meta", "next_page_url"),
+    items_text="conversations",
 )
 
 
-def _field(body: Any, path: tuple[str, ...]) -> Any:
-    """The value at a dotted path in a decoded body; None where the path ends early."""
-    for name in path:
-        if not isinstance(body, dict):
-            return None
-        body = body.get(name)
-    return body
+def _required_field(
+    response: httpx.Response, body: Any, path: tuple[str | int, ...], text: str
+) -> Any:
+    """The value at a path the page must have; a missing one is an error that names
+    the path and what is there instead."""
+    value = _field(body, path, _MISSING)
+    if value is not _MISSING:
+        return value
+    for depth in range(len(path)):
+        parent = _field(body, path[:depth], _MISSING)
+        if _field(parent, path[depth : depth + 1], _MISSING) is _MISSING:
+            break
+    if isinstance(parent, dict):
+        there = "the keys there: " + (", ".join(sorted(map(str, parent))) or "none")
+    elif isinstance(parent, list):
+        there = f"a list of {len(parent)} items is there"
+    else:
+        there = f"{type(parent).__name__} is there"
+    raise TwilioConversationsError(response, f"the page has no {text} ({there})")
 
 
 def _page_items(response: httpx.Response, body: Any, paging: _Paging) -> list[Any]:
-    """The items of one page: a missing or null list is an empty page."""
-    items = _field(body, paging.items_path)
+    """The items of one page: a null list is an empty page, a missing one an error."""
+    if not paging.items_path or body is None:
+        items = body
+    else:
+        items = _required_field(response, body, paging.items_path, paging.items_text)
     if items is None:
         return []
     if not isinstance(items, list):
-        where = ".".join(paging.items_path) or "the top level"
+        where = paging.items_text or "the top level"
         raise TwilioConversationsError(response, f"the items at {where} are not a list")
     return items
 
@@ -241,8 +280,8 @@ def _next_url(
     style = paging.style
     if style in ("NextUrl", "LinkHeader"):
         link = _field(body, paging.field_path)
-        if not link:
-            return None
+        if not link or count == 0:
+            return None  # an empty page is the last, whatever the link says
         if not isinstance(link, str):
             raise TwilioConversationsError(response, "the next page's URL is not text")
         next_url = url.join(link)
@@ -433,7 +472,8 @@ class TwilioConversationsClient:
         max_items; each page is fetched only when the items before it are used."""
         # Authentication changes a request as it is sent: later pages start afresh.
         url, headers = request.url, request.headers.copy()
-        pages = items = 0
+        content = request.content  # a POST's body goes with every page
+        pages = items = fetched = 0
         while (max_pages is None or pages < max_pages) and (
             max_items is None or items < max_items
         ):
@@ -441,6 +481,7 @@ class TwilioConversationsClient:
             body = _json_result(response)
             page = _page_items(response, body, paging)
             pages += 1
+            fetched += len(page)
             for item in page:
                 if max_items is not None and items >= max_items:
                     return
@@ -450,7 +491,9 @@ class TwilioConversationsClient:
             if next_url is None:
                 return
             url = next_url
-            request = httpx.Request(request.method, url, headers=headers)
+            request = httpx.Request(
+                request.method, url, headers=headers, content=content or None
+            )
 
     def create_conversation(
         self,
@@ -947,7 +990,8 @@ class AsyncTwilioConversationsClient:
         max_items; each page is fetched only when the items before it are used."""
         # Authentication changes a request as it is sent: later pages start afresh.
         url, headers = request.url, request.headers.copy()
-        pages = items = 0
+        content = request.content  # a POST's body goes with every page
+        pages = items = fetched = 0
         while (max_pages is None or pages < max_pages) and (
             max_items is None or items < max_items
         ):
@@ -955,6 +999,7 @@ class AsyncTwilioConversationsClient:
             body = _json_result(response)
             page = _page_items(response, body, paging)
             pages += 1
+            fetched += len(page)
             for item in page:
                 if max_items is not None and items >= max_items:
                     return
@@ -964,7 +1009,9 @@ class AsyncTwilioConversationsClient:
             if next_url is None:
                 return
             url = next_url
-            request = httpx.Request(request.method, url, headers=headers)
+            request = httpx.Request(
+                request.method, url, headers=headers, content=content or None
+            )
 
     async def create_conversation(
         self,

@@ -8,10 +8,16 @@ rate-limit machinery adds to a real request (the cases also run with a rate limi
 generous to ever wait). A second comparison serves the same pages from an
 httpx.MockTransport, without a server: the ratio there is the client's own cost,
 magnified.
+
+A third comparison covers the paging styles of real APIs (issue 10) against the
+provider replicas of tests/provider_server.py, each against its own hand-written httpx
+loop: Stripe's has_more with the last item's id as cursor, Microsoft Graph's
+@odata.nextLink, and Dropbox's cursor in a POST body to a continue endpoint.
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tempfile
@@ -46,11 +52,38 @@ Methods:
 """
 
 
+PROVIDER_SPEC = """\
+SpecVersion: 1
+Name: Provider Bench
+BaseUrl: http://127.0.0.1:9
+Authentication: { AuthType: ApiKey, Header: X-Key }
+Methods:
+  - Name: Customers
+    HttpMethod: GET
+    EndPoint: /stripe/customers
+    Paging: { Style: Cursor, ItemsPath: data, CursorPath: "data[-1].id",
+              CursorParameter: starting_after, HasMorePath: has_more,
+              SizeParameter: limit, PageSize: 5, MaxPageSize: 100 }
+  - Name: Users
+    HttpMethod: GET
+    EndPoint: /graph/users
+    Paging: { Style: NextUrl, ItemsPath: value, NextUrlPath: '["@odata.nextLink"]' }
+  - Name: Folder
+    HttpMethod: POST
+    EndPoint: /dropbox/files/list_folder
+    Parameters:
+      - { TargetType: Body, TargetName: path }
+    Paging: { Style: Cursor, CursorIn: Body, ItemsPath: entries, CursorPath: cursor,
+              CursorParameter: cursor, HasMorePath: has_more, SizeParameter: limit,
+              PageSize: 5, NextEndPoint: /dropbox/files/list_folder/continue }
+"""
+
+
 @contextmanager
-def server_process() -> Iterator[str]:
-    """The paging server in a process of its own; its URL."""
+def server_process(module: str = "tests.paging_server") -> Iterator[str]:
+    """A test server in a process of its own; its URL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.paging_server"],
+        [sys.executable, "-m", module],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -120,6 +153,135 @@ def main() -> None:
         )
         print("  against httpx.MockTransport (the client's own cost):")
         report(results, baseline="httpx loop by hand")
+    providers()
+
+
+def providers() -> None:
+    """Each new paging style against its hand-written loop, on the replicas."""
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        server_process("tests.provider_server") as url,
+    ):
+        module = compile_text(PROVIDER_SPEC, Path(folder), "provider_bench.yaml")
+        generated = module.ProviderBenchClient(api_key=API_KEY, base_url=url)
+        plain = httpx.Client(base_url=url, headers={"X-Key": API_KEY})
+
+        def stripe_by_hand() -> list[Any]:
+            items: list[Any] = []
+            params: dict[str, Any] = {"limit": 5}
+            while True:
+                response = plain.get("/stripe/customers", params=params)
+                response.raise_for_status()
+                body = response.json()
+                items.extend(body["data"])
+                if not body["has_more"]:
+                    return items
+                params["starting_after"] = body["data"][-1]["id"]
+
+        def graph_by_hand() -> list[Any]:
+            items: list[Any] = []
+            link: str | None = "/graph/users"
+            while link:
+                response = plain.get(link)
+                response.raise_for_status()
+                body = response.json()
+                items.extend(body["value"])
+                link = body.get("@odata.nextLink")
+            return items
+
+        def dropbox_by_hand() -> list[Any]:
+            response = plain.post(
+                "/dropbox/files/list_folder", json={"path": "", "limit": 5}
+            )
+            items: list[Any] = []
+            while True:
+                response.raise_for_status()
+                body = response.json()
+                items.extend(body["entries"])
+                if not body["has_more"]:
+                    return items
+                response = plain.post(
+                    "/dropbox/files/list_folder/continue",
+                    json={"cursor": body["cursor"]},
+                )
+
+        cases = [
+            (
+                "has-more + last-item cursor (Stripe)",
+                stripe_by_hand,
+                lambda: list(generated.iter_customers()),
+            ),
+            (
+                "@odata.nextLink (Graph)",
+                graph_by_hand,
+                lambda: list(generated.iter_users()),
+            ),
+            (
+                "POST body cursor + continue (Dropbox)",
+                dropbox_by_hand,
+                lambda: list(generated.iter_folder(path="")),
+            ),
+        ]
+        for label, by_hand, through_client in cases:
+            assert by_hand() == through_client() and len(by_hand()) == ITEMS
+            results = compare(
+                {"httpx loop by hand": by_hand, "generated iter_": through_client},
+                calls=20,
+                rounds=7,
+            )
+            print(f"  {label}, against the replica (its own process):")
+            report(results, baseline="httpx loop by hand")
+        generated.close()
+        plain.close()
+
+        # The same pages from an httpx.MockTransport: the client's own cost.
+        transport = httpx.MockTransport(_provider_pages)
+        generated = module.ProviderBenchClient(
+            api_key=API_KEY, base_url="http://bench.test", transport=transport
+        )
+        plain = httpx.Client(
+            base_url="http://bench.test",
+            headers={"X-Key": API_KEY},
+            transport=transport,
+        )
+        for label, by_hand, through_client in cases:
+            assert by_hand() == through_client() and len(by_hand()) == ITEMS
+            results = compare(
+                {"httpx loop by hand": by_hand, "generated iter_": through_client},
+                calls=300,
+                rounds=7,
+            )
+            print(f"  {label}, against httpx.MockTransport:")
+            report(results, baseline="httpx loop by hand")
+
+
+def _provider_pages(request: httpx.Request) -> httpx.Response:
+    """The replicas' pages (tests/provider_server.py), without a server."""
+    path, params = request.url.path, request.url.params
+
+    def window(start: int) -> list[dict[str, Any]]:
+        return [{"id": f"cus_{i:03d}"} for i in range(start, min(start + 5, ITEMS))]
+
+    if path == "/stripe/customers":
+        after = params.get("starting_after")
+        start = int(after[4:]) + 1 if after else 0
+        body: dict[str, Any] = {"data": window(start), "has_more": start + 5 < ITEMS}
+    elif path == "/graph/users":
+        skip = int(params.get("$skiptoken", 0))
+        body = {"value": window(skip)}
+        if skip + 5 < ITEMS:
+            body["@odata.nextLink"] = (
+                f"http://bench.test/graph/users?$skiptoken={skip + 5}"
+            )
+    else:
+        sent = json.loads(request.content)
+        start = int(sent.get("cursor", 0))
+        body = {
+            "entries": window(start),
+            "cursor": str(start + 5),
+            "has_more": start + 5 < ITEMS,
+        }
+    return httpx.Response(200, json=body)
 
 
 def _pages(request: httpx.Request) -> httpx.Response:

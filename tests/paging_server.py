@@ -218,8 +218,10 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 @contextmanager
-def running_paging_server() -> Iterator[PagingServer]:
-    state = PagingServer()
+def running_paging_server(
+    kind: type[PagingServer] = PagingServer,
+) -> Iterator[PagingServer]:
+    state = kind()
     httpd: BaseWSGIServer = make_server(
         "127.0.0.1", 0, state.app(), threaded=True, request_handler=_QuietHandler
     )

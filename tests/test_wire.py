@@ -662,6 +662,132 @@ GITHUB = Example(
     ),
 )
 
+# The examples of issue 10 (paging and retry rules of real APIs); their paging is
+# on the wire in tests/test_paging_styles.py, their retry rules in test_retry_rules.py.
+STRIPE = Example(
+    stem="stripe",
+    class_name="StripeClient",
+    arguments={"api_key": "sk_test_1"},
+    auth_headers={"Authorization": "Bearer sk_test_1"},
+    secrets=("sk_test_1",),
+    calls=(
+        Call("list_customers", {}, "GET", "/customers", args={"limit": "10"}),
+        Call(
+            "list_customers",
+            {"email": "a+b@example.com", "page_size": 100},
+            "GET",
+            "/customers",
+            args={"email": "a+b@example.com", "limit": "100"},
+        ),
+    ),
+)
+DROPBOX = Example(
+    stem="dropbox",
+    class_name="DropboxClient",
+    arguments={"api_key": "sl.token"},
+    auth_headers={"Authorization": "Bearer sl.token"},
+    secrets=("sl.token",),
+    calls=(
+        Call(
+            "list_folder",
+            {"path": "/Photos", "recursive": True, "page_size": 2000},
+            "POST",
+            "/files/list_folder",
+            json={"path": "/Photos", "recursive": True, "limit": 2000},
+            headers=JSON,
+        ),
+    ),
+)
+NOTION = Example(
+    stem="notion",
+    class_name="NotionClient",
+    arguments={"api_key": "secret_n"},
+    auth_headers={"Authorization": "Bearer secret_n"},
+    secrets=("secret_n",),
+    calls=(
+        Call(
+            "query_database",
+            {
+                "database_id": "db 1",
+                "filter_property": "Done",
+                "filter_checkbox_equals": False,
+                "page_size": 50,
+            },
+            "POST",
+            "/databases/db%201/query",
+            json={
+                "filter": {"property": "Done", "checkbox": {"equals": False}},
+                "page_size": 50,
+            },
+            headers={**JSON, "Notion-Version": "2022-06-28"},
+        ),
+        Call(
+            "query_database",
+            {"database_id": "d"},
+            "POST",
+            "/databases/d/query",
+            json={"page_size": 100},
+            headers={**JSON, "Notion-Version": "2022-06-28"},
+        ),
+    ),
+)
+MICROSOFT_GRAPH = Example(
+    stem="microsoft_graph",
+    class_name="MicrosoftGraphClient",
+    arguments={"api_key": "eyJ.graph"},
+    auth_headers={"Authorization": "Bearer eyJ.graph"},
+    secrets=("eyJ.graph",),
+    calls=(
+        Call(
+            "list_users",
+            {"select": "displayName,mail", "top": 5},
+            "GET",
+            "/users",
+            args={"$select": "displayName,mail", "$top": "5"},
+        ),
+    ),
+)
+SLACK = Example(
+    stem="slack",
+    class_name="SlackClient",
+    arguments={"api_key": "xoxb-1"},
+    auth_headers={"Authorization": "Bearer xoxb-1"},
+    secrets=("xoxb-1",),
+    calls=(
+        Call(
+            "list_conversations",
+            {"types": "public_channel"},
+            "GET",
+            "/conversations.list",
+            args={"types": "public_channel", "limit": "200"},
+        ),
+        Call(
+            "post_message",
+            {"channel": "C1", "text": "Hello ✓"},
+            "POST",
+            "/chat.postMessage",
+            json={"channel": "C1", "text": "Hello ✓"},
+            headers=JSON,
+        ),
+    ),
+)
+HUBSPOT = Example(
+    stem="hubspot",
+    class_name="HubspotClient",
+    arguments={"api_key": "pat-na1"},
+    auth_headers={"Authorization": "Bearer pat-na1"},
+    secrets=("pat-na1",),
+    calls=(
+        Call(
+            "list_contacts",
+            {"page_size": 7},
+            "GET",
+            "/crm/v3/objects/contacts",
+            args={"limit": "7"},
+        ),
+    ),
+)
+
 EXAMPLES = (
     MAILCHIMP,
     OPEN_WEATHER_MAP,
@@ -670,6 +796,12 @@ EXAMPLES = (
     SEND_GRID,
     PUSHOVER,
     GITHUB,
+    STRIPE,
+    DROPBOX,
+    NOTION,
+    MICROSOFT_GRAPH,
+    SLACK,
+    HUBSPOT,
 )
 AUTH_HEADERS = ("Authorization", "Proxy-Authorization", "X-Api-Key")
 # httpbin leaves proxy headers out of its echo (its ENV_HEADERS), X-Request-Id among
