@@ -40,7 +40,9 @@ def main() -> None:
     with running_server() as api, running_redis() as redis_server:
         api.register(SPOTIFY)
 
-        def client(shared: bool, transport: httpx.BaseTransport | None = None) -> object:
+        def client(
+            shared: bool, transport: httpx.BaseTransport | None = None
+        ) -> object:
             options: dict[str, object] = {}
             if shared:
                 options["token_store"] = spotify.RedisTokenStore(
@@ -70,7 +72,7 @@ def main() -> None:
         report(results, baseline=IN_PROCESS)
         ratio = results[REDIS] / results[IN_PROCESS]
         verdict = "met" if ratio <= TARGET else "NOT met"
-        print(f"  ratio Redis / in-process: {ratio:.2f} (target {TARGET:.2f}: {verdict})")
+        print(f"  ratio Redis / in-process: {ratio:.2f} (target {TARGET}: {verdict})")
 
         # The token request of each client goes to the real server first; then every
         # request is answered by the mock transport, so only the Redis cost remains.

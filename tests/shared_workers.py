@@ -2,9 +2,9 @@
 
 Run as ``python -m tests.shared_workers JOB`` where JOB is JSON: it imports a
 generated module from its file, builds a client with the job's token store or limiter,
-says it is ready and waits for a line on stdin (so that every process starts together), calls one
-method from several threads and prints a JSON line: how many calls succeeded and the
-errors of the others. It reaches only 127.0.0.1, as the job says.
+says it is ready and waits for a line on stdin (so that every process starts
+together), calls one method from several threads and prints a JSON line: how many
+calls succeeded and the errors of the others. It reaches only 127.0.0.1.
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ def mailchimp() -> ModuleType:
 
 
 def start_workers(jobs: list[dict[str, Any]]) -> list[subprocess.Popen[str]]:
-    """Worker processes, each ready (module imported, client built) when this returns."""
+    """Worker processes, each ready (module imported, client built) on return."""
     workers = [
         subprocess.Popen(
             [sys.executable, "-m", "tests.shared_workers", json.dumps(job)],
@@ -307,16 +307,16 @@ def test_async_clients_share_one_refresh_through_redis_and_file(
             )
             for store in stores
         ]
-        await asyncio.gather(
-            *(c.list_calendars() for c in clients for _ in range(10))
-        )
+        await asyncio.gather(*(c.list_calendars() for c in clients for _ in range(10)))
         for client in clients:
             await client.aclose()
 
     first = calendar.RedisTokenStore(redis_server.url, key="carol")
     first.save(calendar.Token(expired(token)))
     asyncio.run(
-        main([calendar.RedisTokenStore(redis_server.url, key="carol") for _ in range(4)])
+        main(
+            [calendar.RedisTokenStore(redis_server.url, key="carol") for _ in range(4)]
+        )
     )
     assert oauth2_server.token_requests == {"refresh_token": 1}
     rotated = first.load()
@@ -533,7 +533,7 @@ def test_redis_going_away_is_a_clear_error_not_a_hang(
         client.list_calendars()
     assert "Redis at 127.0.0.1:" in str(caught.value)
     assert "taking the token lock" in str(caught.value)
-    with pytest.raises(mailchimp.SharedStateError, match="Redis at 127.0.0.1:"):
+    with pytest.raises(mailchimp.SharedStateError, match=r"Redis at 127\.0\.0\.1:"):
         limited.ping()
     assert time.monotonic() - started < 10
 
