@@ -255,12 +255,16 @@ class SharedTokenStore(TokenStore, Protocol):
     ``lock()`` (sync client) and ``alock()`` (async client, waiting without blocking
     its event loop) return a context manager held around reading the store, renewing
     the token and saving it: one process renews while the others wait, and a waiter
-    reads the store again once it holds the lock.
+    reads the store again once it holds the lock (the async client with ``aload()``).
     """
 
     def lock(self) -> contextlib.AbstractContextManager[object]: ...
 
     def alock(self) -> contextlib.AbstractAsyncContextManager[object]: ...
+
+    async def aload(self) -> Mapping[str, Any] | None: ...
+
+    async def asave(self, token: Token) -> None: ...
 
 
 class MemoryTokenStore:
@@ -331,6 +335,12 @@ class FileTokenStore:
     def alock(self) -> _FileLock:
         """Held around read-renew-write by the async client."""
         return self.lock()
+
+    async def aload(self) -> Token | None:
+        return await asyncio.to_thread(self.load)
+
+    async def asave(self, token: Token) -> None:
+        await asyncio.to_thread(self.save, token)
 
 
 class _FileLock:
@@ -520,6 +530,7 @@ class OAuth2Auth(httpx.Auth):
             if renew or current is None:
                 # An async generator cannot delegate with `yield from`: drive by hand.
                 async with self._task_lock(), self._shared_alock():
+                    await self._async_from_store(current)
                     steps = self._renew(current)
                     try:
                         token_request = next(steps)
@@ -560,6 +571,15 @@ class OAuth2Auth(httpx.Auth):
     def _shared_alock(self) -> contextlib.AbstractAsyncContextManager[object]:
         lock = getattr(self._store, "alock", None)
         return contextlib.nullcontext() if lock is None else lock()
+
+    async def _async_from_store(self, current: _Current | None) -> None:
+        """``_from_store`` without blocking the event loop, for a store with aload()
+        (``_renew`` then finds the token another process saved, if it is newer)."""
+        aload = getattr(self._store, "aload", None)
+        if aload is not None:
+            stored = await aload()
+            if stored is not None and _later(stored, current):
+                self._current = _Current(Token(stored), self._leeway)
 
     def _task_lock(self) -> asyncio.Lock:
         # Made on first use, inside the event loop that will use it.
@@ -932,8 +952,9 @@ class RedisTokenStore:
     refreshes, the others wait, then read the token it saved. Every save is checked
     against the version read under the lock, so a process whose lock expired never
     overwrites a newer token, and a rotated refresh token is never lost. The sync and
-    async clients both use it; an async client waits for the lock without blocking
-    its event loop.
+    async clients both use it: an async client waits for the lock and reads the
+    store without blocking its event loop (its save after a renewal is one short
+    sync command). Use it from one event loop.
     """
 
     def __init__(
@@ -964,6 +985,7 @@ class RedisTokenStore:
         self._lock_timeout = lock_timeout
         self._wait_timeout = 2 * lock_timeout if wait_timeout is None else wait_timeout
         self._save_script = self._redis.sync.register_script(_SAVE_TOKEN)
+        self._async_save_script: Any = None  # made in the running loop
         # The version read under the lock, per thread and per task.
         self._version: contextvars.ContextVar[str] = contextvars.ContextVar(
             "token_version", default=""
@@ -977,6 +999,40 @@ class RedisTokenStore:
             text, version = self._redis.sync.hmget(self._token_key, "token", "version")
         except self._redis.errors as exc:
             raise self._redis.error(exc, "reading the token") from None
+        return self._loaded(text, version)
+
+    async def aload(self) -> Token | None:
+        """``load()`` for the async client."""
+        connection = self._redis.asynchronous
+        try:
+            text, version = await connection.hmget(self._token_key, "token", "version")
+        except self._redis.errors as exc:
+            raise self._redis.error(exc, "reading the token") from None
+        return self._loaded(text, version)
+
+    def save(self, token: Token) -> None:
+        try:
+            saved = self._save_script(
+                keys=[self._token_key], args=self._save_args(token)
+            )
+        except self._redis.errors as exc:
+            raise self._redis.error(exc, "saving the token") from None
+        self._saved(saved)
+
+    async def asave(self, token: Token) -> None:
+        """``save()`` for the async client."""
+        if self._async_save_script is None:
+            connection = self._redis.asynchronous
+            self._async_save_script = connection.register_script(_SAVE_TOKEN)
+        try:
+            saved = await self._async_save_script(
+                keys=[self._token_key], args=self._save_args(token)
+            )
+        except self._redis.errors as exc:
+            raise self._redis.error(exc, "saving the token") from None
+        self._saved(saved)
+
+    def _loaded(self, text: bytes | None, version: bytes | None) -> Token | None:
         self._version.set("" if version is None else version.decode())
         if text is None:
             return None
@@ -990,13 +1046,10 @@ class RedisTokenStore:
             )
         return Token(data)
 
-    def save(self, token: Token) -> None:
-        try:
-            saved = self._save_script(
-                keys=[self._token_key], args=[self._version.get(), json.dumps(token)]
-            )
-        except self._redis.errors as exc:
-            raise self._redis.error(exc, "saving the token") from None
+    def _save_args(self, token: Token) -> list[str]:
+        return [self._version.get(), json.dumps(token)]
+
+    def _saved(self, saved: int) -> None:
         if not saved:
             _log.warning(
                 "kept the newer token another process saved while this one renewed "
