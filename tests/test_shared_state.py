@@ -9,6 +9,7 @@ small HTTP server that notes when every request arrives.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import signal
@@ -387,6 +388,8 @@ class _Arrivals(BaseHTTPRequestHandler):
         if not refuse:
             self.wfile.write(b"{}")
 
+    do_POST = do_GET
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
@@ -452,6 +455,28 @@ def test_four_processes_share_ten_requests_per_second(
     assert most_in_one_second(arrivals) <= 10
     # Kept together, not each process on its own: 32 requests at 10 a second.
     assert elapsed >= 2.0
+
+
+def test_the_gap_between_requests_is_kept_across_processes(
+    redis_server: RedisServer, arrival_server: ArrivalServer
+) -> None:
+    """GitHub's Create Issue: a second between requests (a method's own limits)."""
+    job = {
+        "module": str(GENERATED / "github.py"),
+        "class": "GithubClient",
+        "client": {"api_key": "k", "base_url": arrival_server.url},
+        "method": "create_issue",
+        "args": {"owner": "o", "repo": "r", "title": "t"},
+        "limiter": redis_server.url,
+        "key": "account-4",
+        "threads": 1,
+        "calls": 2,
+    }
+    outcomes = run_workers([job] * 2)
+    assert [o["errors"] for o in outcomes] == [[]] * 2
+    arrivals = arrival_server.arrivals
+    assert len(arrivals) == 4
+    assert min(b - a for a, b in itertools.pairwise(arrivals)) >= 1.0
 
 
 def test_a_retry_after_pauses_every_process(
