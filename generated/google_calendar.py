@@ -1166,6 +1166,9 @@ def _import_redis() -> Any:
     try:
         import redis
         import redis.asyncio
+        import redis.asyncio.retry
+        import redis.backoff
+        import redis.retry
     except ImportError:
         raise ImportError(
             f"{_CONNECTOR}: RedisTokenStore needs the redis package "
@@ -1182,27 +1185,43 @@ class _Redis:
         self._redis = _import_redis()
         self._url = url
         self._timeout = timeout
-        self.sync = self._connect(self._redis.Redis)
+        self.sync = self._connect(self._redis.Redis, self._redis.retry.Retry)
         self._async: Any = None
+        self._async_loop: asyncio.AbstractEventLoop | None = None
+        self._async_scripts: dict[str, Any] = {}
         parsed = httpx.URL(url)
         # Where, for messages and reprs: never the password the URL may hold.
         self.where = f"{parsed.host or 'localhost'}:{parsed.port or 6379}{parsed.path}"
 
-    def _connect(self, cls: Any) -> Any:
-        redis = self._redis
+    def _connect(self, cls: Any, retry: Any) -> Any:
+        # Two retries of a failed command, 50 ms and 100 ms later: a Redis restart
+        # or failover is ridden over, a Redis that is gone is an error at once.
         return cls.from_url(
             self._url,
             socket_timeout=self._timeout,
             socket_connect_timeout=self._timeout,
-            retry=redis.retry.Retry(redis.backoff.ExponentialBackoff(0.5, 0.05), 2),
+            retry=retry(self._redis.backoff.ExponentialBackoff(0.5, 0.05), 2),
         )
 
     @property
     def asynchronous(self) -> Any:
-        """The asyncio connection (one event loop per store or limiter)."""
-        if self._async is None:
-            self._async = self._connect(self._redis.asyncio.Redis)
+        """The asyncio connection of the running event loop (asyncio connections
+        belong to the loop that made them)."""
+        loop = asyncio.get_running_loop()
+        if self._async is None or self._async_loop is not loop:
+            asyncio_redis = self._redis.asyncio
+            self._async = self._connect(asyncio_redis.Redis, asyncio_redis.retry.Retry)
+            self._async_loop = loop
+            self._async_scripts = {}
         return self._async
+
+    def async_script(self, lua: str) -> Any:
+        """A Lua script for the asyncio connection (EVALSHA, loaded when missing)."""
+        connection = self.asynchronous
+        script = self._async_scripts.get(lua)
+        if script is None:
+            script = self._async_scripts[lua] = connection.register_script(lua)
+        return script
 
     def error(self, exc: Exception, doing: str) -> SharedStateError:
         return SharedStateError(
@@ -1217,14 +1236,15 @@ class _Redis:
 
 # Save a token only when the store holds the version this process read under the lock
 # (or, with no version read, unconditionally): the fencing check that keeps a refresh
-# whose lock expired from overwriting a newer token. Returns 1 when saved.
+# whose lock expired from overwriting a newer token. Returns the new version, or 0.
 _SAVE_TOKEN: Final = """
 local version = redis.call('HGET', KEYS[1], 'version') or '0'
 if ARGV[1] ~= '' and version ~= ARGV[1] then
     return 0
 end
-redis.call('HSET', KEYS[1], 'token', ARGV[2], 'version', tostring(tonumber(version) + 1))
-return 1
+local saved = tonumber(version) + 1
+redis.call('HSET', KEYS[1], 'token', ARGV[2], 'version', tostring(saved))
+return saved
 """
 
 
@@ -1239,7 +1259,7 @@ class RedisTokenStore:
     overwrites a newer token, and a rotated refresh token is never lost. The sync and
     async clients both use it: an async client waits for the lock and reads the
     store without blocking its event loop (its save after a renewal is one short
-    sync command). Use it from one event loop.
+    sync command).
     """
 
     def __init__(
@@ -1270,7 +1290,6 @@ class RedisTokenStore:
         self._lock_timeout = lock_timeout
         self._wait_timeout = 2 * lock_timeout if wait_timeout is None else wait_timeout
         self._save_script = self._redis.sync.register_script(_SAVE_TOKEN)
-        self._async_save_script: Any = None  # made in the running loop
         # The version read under the lock, per thread and per task.
         self._version: contextvars.ContextVar[str] = contextvars.ContextVar(
             "token_version", default=""
@@ -1306,13 +1325,9 @@ class RedisTokenStore:
 
     async def asave(self, token: Token) -> None:
         """``save()`` for the async client."""
-        if self._async_save_script is None:
-            connection = self._redis.asynchronous
-            self._async_save_script = connection.register_script(_SAVE_TOKEN)
+        script = self._redis.async_script(_SAVE_TOKEN)
         try:
-            saved = await self._async_save_script(
-                keys=[self._token_key], args=self._save_args(token)
-            )
+            saved = await script(keys=[self._token_key], args=self._save_args(token))
         except self._redis.errors as exc:
             raise self._redis.error(exc, "saving the token") from None
         self._saved(saved)
@@ -1335,7 +1350,9 @@ class RedisTokenStore:
         return [self._version.get(), json.dumps(token)]
 
     def _saved(self, saved: int) -> None:
-        if not saved:
+        if saved:
+            self._version.set(str(saved))  # a second save under the same lock
+        else:
             _log.warning(
                 "kept the newer token another process saved while this one renewed "
                 "(its lock had expired: raise lock_timeout)"

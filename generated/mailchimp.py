@@ -407,6 +407,9 @@ def _import_redis() -> Any:
     try:
         import redis
         import redis.asyncio
+        import redis.asyncio.retry
+        import redis.backoff
+        import redis.retry
     except ImportError:
         raise ImportError(
             f"{_CONNECTOR}: RedisLimiter needs the redis package "
@@ -423,27 +426,43 @@ class _Redis:
         self._redis = _import_redis()
         self._url = url
         self._timeout = timeout
-        self.sync = self._connect(self._redis.Redis)
+        self.sync = self._connect(self._redis.Redis, self._redis.retry.Retry)
         self._async: Any = None
+        self._async_loop: asyncio.AbstractEventLoop | None = None
+        self._async_scripts: dict[str, Any] = {}
         parsed = httpx.URL(url)
         # Where, for messages and reprs: never the password the URL may hold.
         self.where = f"{parsed.host or 'localhost'}:{parsed.port or 6379}{parsed.path}"
 
-    def _connect(self, cls: Any) -> Any:
-        redis = self._redis
+    def _connect(self, cls: Any, retry: Any) -> Any:
+        # Two retries of a failed command, 50 ms and 100 ms later: a Redis restart
+        # or failover is ridden over, a Redis that is gone is an error at once.
         return cls.from_url(
             self._url,
             socket_timeout=self._timeout,
             socket_connect_timeout=self._timeout,
-            retry=redis.retry.Retry(redis.backoff.ExponentialBackoff(0.5, 0.05), 2),
+            retry=retry(self._redis.backoff.ExponentialBackoff(0.5, 0.05), 2),
         )
 
     @property
     def asynchronous(self) -> Any:
-        """The asyncio connection (one event loop per store or limiter)."""
-        if self._async is None:
-            self._async = self._connect(self._redis.asyncio.Redis)
+        """The asyncio connection of the running event loop (asyncio connections
+        belong to the loop that made them)."""
+        loop = asyncio.get_running_loop()
+        if self._async is None or self._async_loop is not loop:
+            asyncio_redis = self._redis.asyncio
+            self._async = self._connect(asyncio_redis.Redis, asyncio_redis.retry.Retry)
+            self._async_loop = loop
+            self._async_scripts = {}
         return self._async
+
+    def async_script(self, lua: str) -> Any:
+        """A Lua script for the asyncio connection (EVALSHA, loaded when missing)."""
+        connection = self.asynchronous
+        script = self._async_scripts.get(lua)
+        if script is None:
+            script = self._async_scripts[lua] = connection.register_script(lua)
+        return script
 
     def error(self, exc: Exception, doing: str) -> SharedStateError:
         return SharedStateError(
@@ -634,18 +653,11 @@ class _AsyncRedisThrottle(_AsyncThrottle):
         # Not _AsyncThrottle.__init__: the state lives in Redis.
         self._sync = _RedisThrottle(limiter, name, windows, gap)
         self._redis = limiter._redis
-        self._scripts: tuple[Any, ...] | None = None  # made in the running loop
 
-    async def _run(
-        self, index: int, args: list[str | float], doing: str
-    ) -> float | None:
-        if self._scripts is None:
-            connection = self._redis.asynchronous
-            self._scripts = tuple(
-                connection.register_script(s) for s in (_ACQUIRE, _RELEASE, _PAUSE)
-            )
+    async def _run(self, lua: str, args: list[str | float], doing: str) -> float | None:
+        script = self._redis.async_script(lua)
         try:
-            answer = await self._scripts[index](keys=self._sync._keys, args=args)
+            answer = await script(keys=self._sync._keys, args=args)
         except self._redis.errors as exc:
             raise self._redis.error(exc, doing) from None
         return _wait_of(answer)
@@ -653,13 +665,13 @@ class _AsyncRedisThrottle(_AsyncThrottle):
     async def acquire(self) -> None:
         member = f"{random.getrandbits(64):016x}"
         args = [member, *self._sync._acquire_args]
-        while (wait := await self._run(0, args, "acquiring")) is not None:
+        while (wait := await self._run(_ACQUIRE, args, "acquiring")) is not None:
             await asyncio.sleep(wait)
         self._sync._member.set(member)
 
     async def release(self) -> None:
         args: list[str | float] = [self._sync._member.get(), self._sync._keep]
-        await self._run(1, args, "releasing a rate limit")
+        await self._run(_RELEASE, args, "releasing a rate limit")
 
     def pause(self, seconds: float) -> None:
         # Called without await (as _AsyncThrottle.pause): one short command, sync.

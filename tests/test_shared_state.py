@@ -347,6 +347,31 @@ def test_a_stale_save_does_not_overwrite_a_newer_token(
     assert "kept the newer token" in caplog.text
 
 
+def test_saves_under_one_lock_all_land(
+    calendar: ModuleType, redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """As when a refused refresh token is discarded, then a new token fetched."""
+    store = calendar.RedisTokenStore(redis_server.url, key="frank")
+    store.save(calendar.Token(access_token="one"))
+
+    async def renew_async() -> Any:
+        async with store.alock():
+            await store.aload()
+            await store.asave(calendar.Token(access_token="four"))
+            await store.asave(calendar.Token(access_token="five"))
+        return await store.aload()
+
+    with store.lock():
+        store.load()
+        store.save(calendar.Token(access_token="two"))
+        store.save(calendar.Token(access_token="three"))
+    assert store.load() == {"access_token": "three"}
+    assert asyncio.run(renew_async()) == {"access_token": "five"}
+    # Again from another event loop (asyncio connections belong to their loop).
+    assert asyncio.run(renew_async()) == {"access_token": "five"}
+    assert "kept the newer token" not in caplog.text
+
+
 def test_keys_are_namespaced_by_connector_and_key(
     calendar: ModuleType, redis_server: RedisServer
 ) -> None:
