@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+import tomllib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -607,11 +608,27 @@ def test_the_redis_package_is_imported_only_when_used() -> None:
 
 
 def test_unreachable_redis_is_a_clear_error(spotify: ModuleType) -> None:
-    store = spotify.RedisTokenStore("redis://127.0.0.1:1/0", key="k", socket_timeout=1)
+    url = "redis://:hunter2@127.0.0.1:1/0"
+    store = spotify.RedisTokenStore(url, key="k", socket_timeout=1)
     started = time.monotonic()
     with pytest.raises(spotify.SharedStateError) as caught:
         store.load()
-    assert str(caught.value).startswith(
+    message = str(caught.value)
+    assert message.startswith(
         "Redis at 127.0.0.1:1/0 failed while reading the token: ConnectionError"
     )
+    assert "hunter2" not in message + repr(store)
     assert time.monotonic() - started < 5
+
+
+def test_modules_name_the_redis_extra() -> None:
+    """The header's Optional line is what pyproject's `redis` extra installs."""
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    (requirement,) = extras["redis"]
+    for name in ("google_calendar", "mailchimp", "spotify", "github", "salesforce"):
+        text = (GENERATED / f"{name}.py").read_text(encoding="utf-8")
+        assert text.split("\n")[3].startswith(f"# Optional: {requirement} for "), name
+        assert f"also need {requirement}." in text, name
+    assert "# Optional" not in (GENERATED / "pushover.py").read_text(encoding="utf-8")
