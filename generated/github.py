@@ -504,7 +504,12 @@ class _Redis:
         self._async_scripts: dict[str, Any] = {}
         parsed = httpx.URL(url)
         # Where, for messages and reprs: never the password the URL may hold.
-        self.where = f"{parsed.host or 'localhost'}:{parsed.port or 6379}{parsed.path}"
+        if parsed.scheme == "unix":
+            self.where = parsed.path
+        else:
+            self.where = (
+                f"{parsed.host or 'localhost'}:{parsed.port or 6379}{parsed.path}"
+            )
 
     def _connect(self, cls: Any, retry: Any) -> Any:
         # Two retries of a failed command, 50 ms and 100 ms later: a Redis restart

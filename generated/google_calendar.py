@@ -1191,7 +1191,12 @@ class _Redis:
         self._async_scripts: dict[str, Any] = {}
         parsed = httpx.URL(url)
         # Where, for messages and reprs: never the password the URL may hold.
-        self.where = f"{parsed.host or 'localhost'}:{parsed.port or 6379}{parsed.path}"
+        if parsed.scheme == "unix":
+            self.where = parsed.path
+        else:
+            self.where = (
+                f"{parsed.host or 'localhost'}:{parsed.port or 6379}{parsed.path}"
+            )
 
     def _connect(self, cls: Any, retry: Any) -> Any:
         # Two retries of a failed command, 50 ms and 100 ms later: a Redis restart
@@ -1277,7 +1282,8 @@ class RedisTokenStore:
             url: The Redis URL (redis://, rediss:// or unix://).
             key: Whose token: one account of this connector (a user or tenant id).
             prefix: The first part of every key, for Redis shared with other apps.
-            lock_timeout: Seconds a renewal may hold the lock before it expires.
+            lock_timeout: Seconds a renewal may hold the lock before it expires:
+                longer than a token request may take (the client's timeout).
             wait_timeout: Seconds to wait for the lock before SharedStateError
                 (default: twice lock_timeout).
             socket_timeout: Seconds any one Redis command may take.
