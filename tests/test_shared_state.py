@@ -9,6 +9,7 @@ small HTTP server that notes when every request arrives.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import itertools
 import json
 import os
@@ -289,6 +290,57 @@ def test_file_store_processes_on_one_host_refresh_once(
     saved = calendar.FileTokenStore(path).load()
     assert live_refresh_tokens(oauth2_server) == {saved["refresh_token"]}
     assert oct((tmp_path / "token.json.lock").stat().st_mode & 0o777) == "0o600"
+
+
+def file_locked(path: Path) -> bool:
+    """Whether another process holds the flock on ``path``."""
+    if not path.exists():
+        return False
+    descriptor = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(descriptor)  # and with it the lock, when this process took it
+    return False
+
+
+def test_file_store_worker_killed_holding_the_lock_blocks_no_one(
+    calendar: ModuleType, oauth2_server: OAuth2TestServer, tmp_path: Path
+) -> None:
+    """The kernel drops a dead process's flock: the others go on at once."""
+    token = authorised_token(calendar, oauth2_server)
+    path = tmp_path / "token.json"
+    calendar.FileTokenStore(path).save(calendar.Token(expired(token)))
+    oauth2_server.reset_counts()
+    with socket.socket() as black_hole:
+        black_hole.bind(("127.0.0.1", 0))
+        black_hole.listen(16)
+        stuck_endpoint = f"http://127.0.0.1:{black_hole.getsockname()[1]}/token"
+        doomed = start_workers(
+            [
+                calendar_job(
+                    oauth2_server,
+                    token_endpoint=stuck_endpoint,
+                    store="file",
+                    file=str(path),
+                    threads=1,
+                )
+            ]
+        )
+        go(doomed)
+        deadline = time.monotonic() + 20
+        while not file_locked(tmp_path / "token.json.lock"):
+            assert time.monotonic() < deadline, "the worker never took the lock"
+            time.sleep(0.02)
+        os.kill(doomed[0].pid, signal.SIGKILL)
+        doomed[0].wait(timeout=10)
+        job = calendar_job(oauth2_server, store="file", file=str(path), threads=5)
+        outcomes = run_workers([job] * 2)
+    assert [o["errors"] for o in outcomes] == [[]] * 2
+    assert oauth2_server.token_requests == {"refresh_token": 1}
+    assert oauth2_server.token_forms[0]["refresh_token"] == token["refresh_token"]
 
 
 def test_async_clients_share_one_refresh_through_redis_and_file(
