@@ -509,7 +509,7 @@ class OAuth2Auth(httpx.Auth):
         for _attempt in range(2):
             if renew or current is None:
                 # An async generator cannot delegate with `yield from`: drive by hand.
-                async with self._task_lock(), self._shared_alock():
+                async with self._task_lock(), self._shared_alock(), self._async_saves():
                     await self._async_from_store(current)
                     steps = self._renew(current)
                     try:
@@ -551,6 +551,20 @@ class OAuth2Auth(httpx.Auth):
     def _shared_alock(self) -> contextlib.AbstractAsyncContextManager[object]:
         lock = getattr(self._store, "alock", None)
         return contextlib.nullcontext() if lock is None else lock()
+
+    def _keep(self, token: Token, announce: bool) -> None:
+        """Save a new token, then give it to on_token when ``announce``; under
+        ``_async_saves()`` both wait until the renewal is done."""
+        pending = _PENDING_SAVES.get()
+        if pending is not None and pending[0] is self:
+            pending[1].append((token, announce))
+            return
+        self._store.save(token)
+        if announce and self._on_token is not None:
+            self._on_token(token)
+
+    def _async_saves(self) -> _AsyncSaves:
+        return _AsyncSaves(self)
 
     async def _async_from_store(self, current: _Current | None) -> None:
         """``_from_store`` without blocking the event loop, for a store with aload()
@@ -629,9 +643,7 @@ class OAuth2Auth(httpx.Auth):
         token = self._token(data, started, previous)
         current = _Current(token, self._leeway)
         self._current = current
-        self._store.save(token)
-        if self._on_token is not None:
-            self._on_token(token)
+        self._keep(token, announce=True)
         _log.debug(
             "new access token from the token endpoint, valid for %s s",
             token.get("expires_in", "an unknown time"),
@@ -720,6 +732,34 @@ class OAuth2Auth(httpx.Auth):
         for name, value in fields.items():
             token.setdefault(name, value)
         return token
+
+
+# The saves a renewal driven by the async client makes, per task: its auth, and each
+# token with whether on_token hears of it.
+_PENDING_SAVES: Final[
+    contextvars.ContextVar[tuple[OAuth2Auth, list[tuple[Token, bool]]] | None]
+] = contextvars.ContextVar("pending_saves", default=None)
+
+
+class _AsyncSaves:
+    """Around a renewal by the async client with a store that has asave(): the
+    renewal's saves are made with it at the end, so the event loop is not blocked."""
+
+    def __init__(self, auth: OAuth2Auth) -> None:
+        self._auth = auth
+        self._pending: list[tuple[Token, bool]] = []
+
+    async def __aenter__(self) -> None:
+        if hasattr(self._auth._store, "asave"):
+            _PENDING_SAVES.set((self._auth, self._pending))
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        _PENDING_SAVES.set(None)
+        auth = self._auth
+        for token, announce in self._pending:
+            await auth._store.asave(token)  # type: ignore[attr-defined]
+            if announce and auth._on_token is not None:
+                auth._on_token(token)
 
 
 def _later(stored: Mapping[str, Any], current: _Current | None) -> bool:

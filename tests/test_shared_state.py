@@ -382,6 +382,33 @@ def test_async_clients_share_one_refresh_through_redis_and_file(
     assert oauth2_server.token_requests == {"refresh_token": 2}
 
 
+def test_async_client_saves_with_asave_then_tells_on_token(
+    calendar: ModuleType, redis_server: RedisServer, oauth2_server: OAuth2TestServer
+) -> None:
+    token = authorised_token(calendar, oauth2_server)
+    store = calendar.RedisTokenStore(redis_server.url, key="gina")
+    store.save(calendar.Token(expired(token)))
+
+    def no_sync_save(token: Any) -> None:
+        raise AssertionError("the async client saved with the sync save()")
+
+    store.save = no_sync_save
+    heard: list[Any] = []
+
+    def on_token(new: Any) -> None:  # the store has it already
+        heard.append((new["access_token"], store.load()["access_token"]))
+
+    async def main() -> None:
+        async with calendar.AsyncGoogleCalendarClient(
+            token_store=store, on_token=on_token, **calendar_arguments(oauth2_server)
+        ) as client:
+            await client.list_calendars()
+
+    asyncio.run(main())
+    assert len(heard) == 1
+    assert heard[0][0] == heard[0][1] != token["access_token"]
+
+
 def test_a_stale_save_does_not_overwrite_a_newer_token(
     calendar: ModuleType, redis_server: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
