@@ -685,7 +685,7 @@ class OAuth2Auth(httpx.Auth):
         for _attempt in range(2):
             if renew or current is None:
                 # An async generator cannot delegate with `yield from`: drive by hand.
-                async with self._task_lock(), self._shared_alock():
+                async with self._task_lock(), self._shared_alock(), self._async_saves():
                     await self._async_from_store(current)
                     steps = self._renew(current)
                     try:
@@ -727,6 +727,20 @@ class OAuth2Auth(httpx.Auth):
     def _shared_alock(self) -> contextlib.AbstractAsyncContextManager[object]:
         lock = getattr(self._store, "alock", None)
         return contextlib.nullcontext() if lock is None else lock()
+
+    def _keep(self, token: Token, announce: bool) -> None:
+        """Save a new token, then give it to on_token when ``announce``; under
+        ``_async_saves()`` both wait until the renewal is done."""
+        pending = _PENDING_SAVES.get()
+        if pending is not None and pending[0] is self:
+            pending[1].append((token, announce))
+            return
+        self._store.save(token)
+        if announce and self._on_token is not None:
+            self._on_token(token)
+
+    def _async_saves(self) -> _AsyncSaves:
+        return _AsyncSaves(self)
 
     async def _async_from_store(self, current: _Current | None) -> None:
         """``_from_store`` without blocking the event loop, for a store with aload()
@@ -806,6 +820,9 @@ class OAuth2Auth(httpx.Auth):
     def _from_store(self, current: _Current | None) -> _Current | None:
         """The store's token when another client or process saved a newer one since,
         else ``current``."""
+        pending = _PENDING_SAVES.get()
+        if pending is not None and pending[0] is self and pending[2]:
+            return current  # read with aload() under the lock (_async_from_store)
         stored = self._store.load()
         if stored is None or not _later(stored, current):
             return current
@@ -819,7 +836,7 @@ class OAuth2Auth(httpx.Auth):
         dead.pop("refresh_token", None)
         dead.pop("refresh_token_expires_at", None)
         current = self._current = _Current(dead, self._leeway)
-        self._store.save(dead)
+        self._keep(dead, announce=False)
         return current
 
     def _token_request(self, url: str, grant_type: str, **values: str) -> httpx.Request:
@@ -844,9 +861,7 @@ class OAuth2Auth(httpx.Auth):
         token = self._token(data, started, previous)
         current = _Current(token, self._leeway)
         self._current = current
-        self._store.save(token)
-        if self._on_token is not None:
-            self._on_token(token)
+        self._keep(token, announce=True)
         _log.debug(
             "new access token from the token endpoint, valid for %s s",
             token.get("expires_in", "an unknown time"),
@@ -1038,7 +1053,7 @@ class OAuth2Auth(httpx.Auth):
         request: AuthorizationRequest | None = None,
     ) -> Token:
         """``fetch_token()`` for an ``httpx.AsyncClient``."""
-        async with self._task_lock(), self._shared_alock():
+        async with self._task_lock(), self._shared_alock(), self._async_saves():
             steps = self._exchange(authorization_response, code, state, request)
             try:
                 token_request = next(steps)
@@ -1091,6 +1106,37 @@ class OAuth2Auth(httpx.Auth):
             self._token_endpoint, "authorization_code", **values
         )
         return self._accept(response, started, previous=None)
+
+
+# The saves a renewal driven by the async client makes, per task: its auth, each token
+# with whether on_token hears of it, and whether the store was read under its lock.
+_PENDING_SAVES: Final[
+    contextvars.ContextVar[tuple[OAuth2Auth, list[tuple[Token, bool]], bool] | None]
+] = contextvars.ContextVar("pending_saves", default=None)
+
+
+class _AsyncSaves:
+    """Around a renewal by the async client with a store that has asave(): the
+    renewal's saves are made with it at the end, and a SharedTokenStore is read only
+    with aload(), so the event loop is never blocked."""
+
+    def __init__(self, auth: OAuth2Auth) -> None:
+        self._auth = auth
+        self._pending: list[tuple[Token, bool]] = []
+
+    async def __aenter__(self) -> None:
+        store = self._auth._store
+        if hasattr(store, "asave"):
+            read = hasattr(store, "aload") and hasattr(store, "alock")
+            _PENDING_SAVES.set((self._auth, self._pending, read))
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        _PENDING_SAVES.set(None)
+        auth = self._auth
+        for token, announce in self._pending:
+            await auth._store.asave(token)  # type: ignore[attr-defined]
+            if announce and auth._on_token is not None:
+                auth._on_token(token)
 
 
 def _later(stored: Mapping[str, Any], current: _Current | None) -> bool:
@@ -1262,9 +1308,8 @@ class RedisTokenStore:
     refreshes, the others wait, then read the token it saved. Every save is checked
     against the version read under the lock, so a process whose lock expired never
     overwrites a newer token, and a rotated refresh token is never lost. The sync and
-    async clients both use it: an async client waits for the lock and reads the
-    store without blocking its event loop (its save after a renewal is one short
-    sync command).
+    async clients both use it; an async client waits for the lock, reads and saves
+    without blocking its event loop (alock, aload, asave).
     """
 
     def __init__(

@@ -616,6 +616,9 @@ class OAuth2Auth(httpx.Auth):
     def _from_store(self, current: _Current | None) -> _Current | None:
         """The store's token when another client or process saved a newer one since,
         else ``current``."""
+        pending = _PENDING_SAVES.get()
+        if pending is not None and pending[0] is self and pending[2]:
+            return current  # read with aload() under the lock (_async_from_store)
         stored = self._store.load()
         if stored is None or not _later(stored, current):
             return current
@@ -734,24 +737,27 @@ class OAuth2Auth(httpx.Auth):
         return token
 
 
-# The saves a renewal driven by the async client makes, per task: its auth, and each
-# token with whether on_token hears of it.
+# The saves a renewal driven by the async client makes, per task: its auth, each token
+# with whether on_token hears of it, and whether the store was read under its lock.
 _PENDING_SAVES: Final[
-    contextvars.ContextVar[tuple[OAuth2Auth, list[tuple[Token, bool]]] | None]
+    contextvars.ContextVar[tuple[OAuth2Auth, list[tuple[Token, bool]], bool] | None]
 ] = contextvars.ContextVar("pending_saves", default=None)
 
 
 class _AsyncSaves:
     """Around a renewal by the async client with a store that has asave(): the
-    renewal's saves are made with it at the end, so the event loop is not blocked."""
+    renewal's saves are made with it at the end, and a SharedTokenStore is read only
+    with aload(), so the event loop is never blocked."""
 
     def __init__(self, auth: OAuth2Auth) -> None:
         self._auth = auth
         self._pending: list[tuple[Token, bool]] = []
 
     async def __aenter__(self) -> None:
-        if hasattr(self._auth._store, "asave"):
-            _PENDING_SAVES.set((self._auth, self._pending))
+        store = self._auth._store
+        if hasattr(store, "asave"):
+            read = hasattr(store, "aload") and hasattr(store, "alock")
+            _PENDING_SAVES.set((self._auth, self._pending, read))
 
     async def __aexit__(self, *exc_info: object) -> None:
         _PENDING_SAVES.set(None)
@@ -941,9 +947,8 @@ class RedisTokenStore:
     refreshes, the others wait, then read the token it saved. Every save is checked
     against the version read under the lock, so a process whose lock expired never
     overwrites a newer token, and a rotated refresh token is never lost. The sync and
-    async clients both use it: an async client waits for the lock and reads the
-    store without blocking its event loop (its save after a renewal is one short
-    sync command).
+    async clients both use it; an async client waits for the lock, reads and saves
+    without blocking its event loop (alock, aload, asave).
     """
 
     def __init__(

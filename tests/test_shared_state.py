@@ -382,31 +382,32 @@ def test_async_clients_share_one_refresh_through_redis_and_file(
     assert oauth2_server.token_requests == {"refresh_token": 2}
 
 
-def test_async_client_saves_with_asave_then_tells_on_token(
+def test_async_client_reads_and_saves_only_with_aload_and_asave(
     calendar: ModuleType, redis_server: RedisServer, oauth2_server: OAuth2TestServer
 ) -> None:
     token = authorised_token(calendar, oauth2_server)
     store = calendar.RedisTokenStore(redis_server.url, key="gina")
     store.save(calendar.Token(expired(token)))
-
-    def no_sync_save(token: Any) -> None:
-        raise AssertionError("the async client saved with the sync save()")
-
-    store.save = no_sync_save
+    checker = calendar.RedisTokenStore(redis_server.url, key="gina")
     heard: list[Any] = []
 
     def on_token(new: Any) -> None:  # the store has it already
-        heard.append((new["access_token"], store.load()["access_token"]))
+        heard.append((new["access_token"], checker.load()["access_token"]))
+
+    def blocking(*args: Any) -> None:
+        raise AssertionError("the async client called the blocking load() or save()")
 
     async def main() -> None:
         async with calendar.AsyncGoogleCalendarClient(
             token_store=store, on_token=on_token, **calendar_arguments(oauth2_server)
         ) as client:
+            store.load = store.save = blocking  # the constructor has read the store
             await client.list_calendars()
 
     asyncio.run(main())
     assert len(heard) == 1
     assert heard[0][0] == heard[0][1] != token["access_token"]
+    assert oauth2_server.token_requests["refresh_token"] == 1
 
 
 def test_a_stale_save_does_not_overwrite_a_newer_token(
