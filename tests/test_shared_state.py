@@ -552,8 +552,10 @@ def test_four_processes_share_ten_requests_per_second(
     redis_server: RedisServer, arrival_server: ArrivalServer
 ) -> None:
     job = mailchimp_job(arrival_server, redis_server.url, threads=2, calls=4)
+    workers = start_workers([job] * 4)
     started = time.monotonic()
-    outcomes = run_workers([job] * 4)
+    go(workers)
+    outcomes = results(workers, timeout=60)
     elapsed = time.monotonic() - started
     assert [o["errors"] for o in outcomes] == [[]] * 4
     arrivals = arrival_server.arrivals
