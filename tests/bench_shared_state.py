@@ -65,8 +65,8 @@ def main() -> None:
                 IN_PROCESS: lambda: local.get_artist(id="a"),  # type: ignore[attr-defined]
                 REDIS: lambda: shared.get_artist(id="a"),  # type: ignore[attr-defined]
             },
-            calls=200,
-            rounds=5,
+            calls=150,
+            rounds=9,
         )
         print("the OAuth 2 test server on 127.0.0.1 as the API:")
         report(results, baseline=IN_PROCESS)
