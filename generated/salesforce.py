@@ -370,7 +370,11 @@ class _FileLock:
     def __enter__(self) -> None:
         descriptor = self._open()
         if descriptor is not None:
-            self._try(descriptor, 0)
+            try:
+                self._try(descriptor, 0)  # waits while another process holds it
+            except BaseException:
+                os.close(descriptor)
+                raise
             self._descriptor = descriptor
 
     def __exit__(self, *exc_info: object) -> None:
