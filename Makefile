@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate validate docs lsp test lint typecheck format bench clean
+.PHONY: generate validate docs lsp redis-server test lint typecheck format bench clean
 
 # The virtual environment is made, and the pinned packages installed, when it is missing
 # or when pyproject.toml or constraints.txt changed since.
@@ -37,7 +37,19 @@ lsp:  ## install yaml-language-server into .tools/ (when node and npm exist)
 		echo "node/npm not found: the yaml-language-server test will be skipped"; \
 	fi
 
-test: $(STAMP) lint typecheck lsp  ## lint, type-check and run the tests
+# redis-server (Debian package) for the many-workers tests and benchmark: installed when
+# missing and this runs as root (as CI does); otherwise those tests are skipped, and say
+# why (under CI=true they fail instead).
+redis-server:  ## install redis-server when it is missing (needs root and apt-get)
+	@if ! command -v redis-server >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+		else \
+			echo "redis-server not found: the Redis tests will be skipped (apt-get install redis-server)"; \
+		fi; \
+	fi
+
+test: $(STAMP) lint typecheck lsp redis-server  ## lint, type-check and run the tests
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -51,7 +63,7 @@ format: $(STAMP)
 	$(BIN)/ruff format compiler tests
 	$(BIN)/ruff check --fix compiler tests
 
-bench: $(STAMP)  ## benchmarks: ratios against a baseline measured in the same run
+bench: $(STAMP) redis-server  ## benchmarks: ratios against a baseline measured in the same run
 	$(BIN)/python -m tests.bench
 
 clean:

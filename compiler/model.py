@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AUTHLIB_REQUIREMENT",
     "HTTPX_REQUIREMENT",
+    "REDIS_REQUIREMENT",
     "ApiKeyAuth",
     "AuthField",
     "AuthFieldsAuth",
@@ -49,6 +50,8 @@ __all__ = [
 # extra says the same (a test checks), and every module states them in REQUIRES.
 HTTPX_REQUIREMENT = "httpx>=0.28,<0.29"
 AUTHLIB_REQUIREMENT = "authlib>=1.6,<1.10"
+# Only for RedisTokenStore and RedisLimiter, imported when one is created.
+REDIS_REQUIREMENT = "redis>=5.0,<9"
 
 DataType = Literal["Text", "Integer", "Decimal", "Float", "Boolean", "DateTime", "File"]
 
@@ -452,6 +455,8 @@ class OAuth2Auth:
             "FileTokenStore",
             "MemoryTokenStore",
             "OAuth2Error",
+            "RedisTokenStore",
+            "SharedTokenStore",
             "Token",
             "TokenStore",
         ]
@@ -629,6 +634,10 @@ class Connector:
             names += ["OAuth1Token"]
         if self.has_scripts:
             names.append("HookAborted")
+        if self.shares_state:
+            names.append("SharedStateError")
+        if self.rate_limited:
+            names.append("RedisLimiter")
         return tuple(
             sorted((str(n) for n in names), key=lambda n: (not n.isupper(), n))
         )
@@ -639,6 +648,16 @@ class Connector:
         if self.auth.kind in ("OAuth1", "OAuth2"):
             return (HTTPX_REQUIREMENT, AUTHLIB_REQUIREMENT)
         return (HTTPX_REQUIREMENT,)
+
+    @property
+    def shares_state(self) -> bool:
+        """True when the module has state to share between processes (tokens or rate
+        limits), and so RedisTokenStore or RedisLimiter."""
+        return self.auth.kind == "OAuth2" or self.rate_limited
+
+    @property
+    def redis_requirement(self) -> str:
+        return REDIS_REQUIREMENT
 
     @property
     def has_scripts(self) -> bool:

@@ -103,6 +103,11 @@ def test_mypy_strict(tmp_path: Path) -> None:
 @pytest.mark.parametrize("path", MODULES, ids=_names(MODULES))
 def test_imports_only_stdlib_httpx_and_authlib(path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        # The optional redis package, imported there only when a Redis class is made
+        # (test_shared_state.py imports every module with redis blocked).
+        if isinstance(node, ast.FunctionDef) and node.name == "_import_redis":
+            node.body = []
     found = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

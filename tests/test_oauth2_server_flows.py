@@ -294,7 +294,12 @@ def test_expiry_refresh_and_rotated_token_persisted_and_reloaded(
         second["access_token"],
     ]
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert [p.name for p in path.parent.iterdir()] == ["calendar.json"]  # no temp left
+    # No temporary file left; the lock file between processes stays (removing it
+    # would let two processes lock two different files).
+    assert sorted(p.name for p in path.parent.iterdir()) == [
+        "calendar.json",
+        "calendar.json.lock",
+    ]
 
     # A new process: the rotated refresh token from the file is the one that works
     # (the server revoked the first when it rotated).
