@@ -44,7 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _validate(specs, reporter)
-        return _generate(specs, args.output, reporter, prune=not args.specs)
+        return _generate(
+            specs, args.output, reporter, prune=not args.specs, force=args.force
+        )
     except RenderError as exc:
         print(f"connectorc: internal error: {exc}", file=sys.stderr)
         return 3
@@ -90,6 +92,11 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_OUTPUT,
         metavar="DIR",
         help="folder for the modules (default: generated/)",
+    )
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="compile every spec, even those whose module records the same inputs",
     )
     new = commands.add_parser(
         "new", help="write a commented starter spec for an AuthType"
@@ -223,10 +230,12 @@ def _validate(specs: list[Path], reporter: Reporter) -> int:
 
 
 def _generate(
-    specs: list[Path], output: Path, reporter: Reporter, *, prune: bool
+    specs: list[Path], output: Path, reporter: Reporter, *, prune: bool, force: bool
 ) -> int:
     started = time.perf_counter()
-    results = generate(specs, output, prune=prune, progress=reporter.progress)
+    results = generate(
+        specs, output, prune=prune, force=force, progress=reporter.progress
+    )
     counts = {"created": 0, "updated": 0, "unchanged": 0, "removed": 0}
     failed = 0
     for result in results:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic, SpecError
+from .incremental import read_built, unchanged_module
 from .load import load_spec
 from .model import Connector, build_connector
-from .render import render_module
+from .render import format_modules, render_module, render_text
 from .scripts import attach_scripts
 from .validate import validate
 from .write import WriteOutcome, is_generated, write_module
@@ -53,44 +56,84 @@ def compile_spec(path: Path, display: str | None = None) -> tuple[Connector, str
     return connector, render_module(connector, VERSION)
 
 
+# Below this many specs to compile, worker processes cost more than they save.
+PARALLEL_FROM = 24
+
+
 def generate(
     specs: Sequence[Path],
     output: Path,
     *,
     prune: bool = False,
+    force: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[CompileResult]:
     """Compile every spec into ``output``; a spec with errors writes nothing.
 
-    With ``prune``, generated modules in ``output`` whose spec is not among ``specs``
-    are removed, so the folder stays in step with the specs. ``progress`` is called
-    with (specs started, specs in all, spec) before each spec.
+    A spec whose module in ``output`` records the hash of the spec's current inputs
+    (see ``incremental``) is skipped without being parsed; ``force`` compiles every
+    spec. Many specs compile in parallel on every core; results and errors come in
+    the order of ``specs`` all the same. With ``prune``, generated modules in
+    ``output`` whose spec is not among ``specs`` are removed, so the folder stays in
+    step with the specs. ``progress`` is called with (specs done, specs in all,
+    spec) as each spec is done.
     """
+    displays = [display_path(path) for path in specs]
+    built = {} if force else read_built(output)
+    skipped: dict[int, Path] = {}
+    taken: set[Path] = set()
+    for index, path in enumerate(specs):
+        module = unchanged_module(path, built, VERSION, taken) if built else None
+        if module is not None:
+            skipped[index] = module
+            taken.add(module)
+    todo = [i for i in range(len(specs)) if i not in skipped]
+    compiled = dict(
+        zip(todo, _compile_all([(specs[i], displays[i]) for i in todo]), strict=True)
+    )
+    ready = [i for i in todo if compiled[i].ok]
+    texts = dict(
+        zip(
+            ready,
+            format_modules([compiled[i].formatting for i in ready]),
+            strict=True,
+        )
+    )
     results: list[CompileResult] = []
     modules: dict[str, str] = {}
     for index, path in enumerate(specs):
-        display = display_path(path)
+        display = displays[index]
         if progress is not None:
             progress(index + 1, len(specs), display)
-        try:
-            connector, text = compile_spec(path, display)
-        except SpecError as exc:
-            results.append(CompileResult(display, tuple(exc.diagnostics)))
+        if index in skipped:
+            module = skipped[index]
+            if module.stem not in modules:
+                modules[module.stem] = display
+                results.append(
+                    CompileResult(display, output=module, outcome="unchanged")
+                )
+                continue
+            # Another spec made this module in this run: compile this one to say so.
+            compiled[index] = _compile_one(path, display)
+        result = compiled[index]
+        if not result.ok:
+            results.append(CompileResult(display, result.diagnostics))
             continue
-        target = output / f"{connector.module_name}.py"
-        if connector.module_name in modules:
+        target = output / f"{result.module_name}.py"
+        if result.module_name in modules:
             # Located at the Name that makes the clash (the spec loaded again: it is
             # valid, and this is rare).
             clash = load_spec(path, display).diagnostic(
                 ("Name",),
-                f"Name {connector.name!r} generates {target.name}, as "
-                f"{modules[connector.module_name]} does",
+                f"Name {result.name!r} generates {target.name}, as "
+                f"{modules[result.module_name]} does",
                 "give one of the two specs another Name",
             )
             results.append(CompileResult(display, (clash,)))
             continue
-        modules[connector.module_name] = display
+        modules[result.module_name] = display
         try:
+            text = texts.get(index) or format_modules([result.formatting])[0]
             outcome = write_module(target, text)
         except OSError as exc:
             # A full disk or a read-only folder is not the spec's fault, but it is
@@ -113,6 +156,56 @@ def generate(
                     CompileResult(display_path(stale), output=stale, outcome="removed")
                 )
     return results
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """One spec compiled up to formatting (what a worker process sends back)."""
+
+    spec_file: str = ""
+    module_name: str = ""
+    name: str = ""
+    text: str = ""
+    sort_imports: bool = False
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics
+
+    @property
+    def formatting(self) -> tuple[str, str, bool]:
+        """What ``format_modules`` takes."""
+        return self.spec_file, self.text, self.sort_imports
+
+
+def _compile_one(path: Path, display: str) -> _Compiled:
+    try:
+        connector = validate_spec(path, display)
+        text, sort_imports = render_text(connector, VERSION)
+    except SpecError as exc:
+        return _Compiled(diagnostics=tuple(exc.diagnostics))
+    return _Compiled(
+        connector.spec_file,
+        str(connector.module_name),
+        connector.name,
+        text,
+        sort_imports,
+    )
+
+
+def _compile_pair(job: tuple[Path, str]) -> _Compiled:
+    return _compile_one(*job)
+
+
+def _compile_all(jobs: list[tuple[Path, str]]) -> list[_Compiled]:
+    """Each job compiled, in order: in worker processes when there are many."""
+    workers = min(len(os.sched_getaffinity(0)), len(jobs) // (PARALLEL_FROM // 2))
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        return [_compile_one(*job) for job in jobs]
+    chunk = max(1, len(jobs) // (workers * 8))
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(_compile_pair, jobs, chunksize=chunk))
 
 
 def display_path(path: Path) -> str:
