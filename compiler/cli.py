@@ -12,11 +12,9 @@ from .diagnostics import SpecError
 from .docs import reference_markdown
 from .names import snake_case
 from .pipeline import VERSION, display_path, generate, validate_spec
-from .render import RenderError
 from .report import FORMATS, Reporter, Verbosity
 from .resources import SCHEMA_PATH
 from .scaffold import AUTH_TYPES, GRANTS, starter_path, starter_spec
-from .validate import schema
 
 __all__ = ["main"]
 
@@ -47,7 +45,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _generate(
             specs, args.output, reporter, prune=not args.specs, force=args.force
         )
-    except RenderError as exc:
+    except Exception as exc:
+        # Imported here: the renderer (Jinja) is not needed when nothing is compiled.
+        from .render import RenderError
+
+        if not isinstance(exc, RenderError):
+            raise
         print(f"connectorc: internal error: {exc}", file=sys.stderr)
         return 3
     finally:
@@ -140,6 +143,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _docs(output: Path, *, check: bool) -> int:
+    from .validate import schema  # jsonschema: imported only when it is needed
+
     text = reference_markdown(schema())
     try:
         current = output.read_text(encoding="utf-8")

@@ -19,7 +19,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
 
 from .resources import SCHEMA_PATH, TEMPLATES_PATH
@@ -41,6 +40,8 @@ _SCRIPT = re.compile(
     re.MULTILINE,
 )
 _BOM = b"\xef\xbb\xbf"
+_BUILD_BYTES = BUILD_PREFIX.encode()
+_SCRIPT_BYTES = b"\n# Script sha256: "
 
 
 @cache
@@ -48,17 +49,25 @@ def fingerprint(compiler_version: str) -> str:
     """One hash of the compiler: a change to any part of it rebuilds every module."""
     digest = hashlib.sha256()
     _feed(digest, "version", compiler_version.encode())
-    try:
-        ruff = version("ruff")
-    except PackageNotFoundError:  # pragma: no cover - ruff is a dependency
-        ruff = "unknown"
-    _feed(digest, "ruff", ruff.encode())
+    _feed(digest, "ruff", _ruff_version().encode())
     package = Path(__file__).resolve().parent
     for folder, pattern in ((package, "*.py"), (TEMPLATES_PATH, "*.j2")):
         for file in sorted(folder.rglob(pattern)):
             _feed(digest, file.relative_to(folder).as_posix(), file.read_bytes())
     _feed(digest, "schema", SCHEMA_PATH.read_bytes())
     return digest.hexdigest()
+
+
+def _ruff_version() -> str:
+    """The installed ruff's version, from its dist-info folder's name (importlib's
+    metadata would cost more time than the whole check of an unchanged run)."""
+    import ruff  # type: ignore[import-untyped]
+
+    for folder in ruff.__path__:
+        found = sorted(Path(folder).parent.glob("ruff-*.dist-info"))
+        if found:
+            return found[-1].name.removesuffix(".dist-info").partition("-")[2]
+    return "unknown"  # pragma: no cover - ruff installed without metadata
 
 
 def inputs_sha256(
@@ -84,11 +93,14 @@ def seal(text: str) -> str:
     return f"{first}\n{BUILD_PREFIX}{sealed}\n{rest}"
 
 
-def _sealed_as(text: str, inputs: str) -> str:
-    """The hash ``seal`` records for ``text`` made from ``inputs``."""
-    first, _, rest = text.split("\n", 2)
-    unsealed = f"{first}\n{BUILD_PREFIX}{inputs}\n{rest}"
-    return hashlib.sha256(unsealed.encode("utf-8")).hexdigest()
+def _sealed_as(module: bytes, inputs: str) -> str:
+    """The hash ``seal`` records for the ``module`` made from ``inputs``."""
+    first = module.find(b"\n") + 1
+    rest = module.find(b"\n", first) + 1
+    digest = hashlib.sha256(module[:first])
+    digest.update(_BUILD_BYTES + inputs.encode() + b"\n")
+    digest.update(memoryview(module)[rest:])
+    return digest.hexdigest()
 
 
 def _feed(digest: hashlib._Hash, name: str, data: bytes) -> None:
@@ -149,22 +161,26 @@ def unchanged_module(
     spec_sha256 = hashlib.sha256(raw.removeprefix(_BOM)).hexdigest()
     for candidate in candidates:
         try:
-            text = candidate.path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
+            module = candidate.path.read_bytes()
+        except OSError:
             continue
-        scripts = _scripts(text, spec)
-        if scripts is None or text.count("\n") < 2:
+        scripts = _scripts(module, spec)
+        if scripts is None:
             continue
         inputs = inputs_sha256(compiler_version, spec_sha256, scripts)
-        if _sealed_as(text, inputs) == candidate.recorded:
+        if _sealed_as(module, inputs) == candidate.recorded:
             return candidate.path
     return None
 
 
-def _scripts(text: str, spec: Path) -> list[tuple[str, str]] | None:
+def _scripts(module: bytes, spec: Path) -> list[tuple[str, str]] | None:
     """(path, sha256 of its bytes now) of each script a module names, or None."""
-    if "\n# Script sha256: " not in text:
+    if _SCRIPT_BYTES not in module:
         return []
+    try:
+        text = module.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
     folder = spec.resolve().parent
     found = []
     for written in _SCRIPT.findall(text):

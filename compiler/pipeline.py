@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, SpecError
 from .incremental import read_built, unchanged_module
-from .load import load_spec
-from .model import Connector, build_connector
-from .render import format_modules, render_module, render_text
-from .scripts import attach_scripts
-from .validate import validate
 from .write import WriteOutcome, is_generated, write_module
+
+if TYPE_CHECKING:
+    from .model import Connector
+
+# The stages that parse and render (PyYAML, jsonschema, Jinja) are imported when a
+# spec is compiled, so a run that finds every module up to date does without them.
 
 __all__ = [
     "VERSION",
@@ -45,6 +46,11 @@ class CompileResult:
 
 def validate_spec(path: Path, display: str | None = None) -> Connector:
     """Load, validate and model one spec; raises ``SpecError`` with every problem."""
+    from .load import load_spec
+    from .model import build_connector
+    from .scripts import attach_scripts
+    from .validate import validate
+
     spec = load_spec(path, display)
     validate(spec)
     return attach_scripts(build_connector(spec, path.name), spec, path)
@@ -52,6 +58,8 @@ def validate_spec(path: Path, display: str | None = None) -> Connector:
 
 def compile_spec(path: Path, display: str | None = None) -> tuple[Connector, str]:
     """The model and the module text of one spec; raises ``SpecError``."""
+    from .render import render_module
+
     connector = validate_spec(path, display)
     return connector, render_module(connector, VERSION)
 
@@ -88,6 +96,8 @@ def generate(
             skipped[index] = module
             taken.add(module)
     todo = [i for i in range(len(specs)) if i not in skipped]
+    if todo:
+        pass
     compiled = dict(
         zip(todo, _compile_all([(specs[i], displays[i]) for i in todo]), strict=True)
     )
@@ -95,7 +105,7 @@ def generate(
     texts = dict(
         zip(
             ready,
-            format_modules([compiled[i].formatting for i in ready]),
+            _format([compiled[i].formatting for i in ready]),
             strict=True,
         )
     )
@@ -123,6 +133,8 @@ def generate(
         if result.module_name in modules:
             # Located at the Name that makes the clash (the spec loaded again: it is
             # valid, and this is rare).
+            from .load import load_spec
+
             clash = load_spec(path, display).diagnostic(
                 ("Name",),
                 f"Name {result.name!r} generates {target.name}, as "
@@ -133,7 +145,7 @@ def generate(
             continue
         modules[result.module_name] = display
         try:
-            text = texts.get(index) or format_modules([result.formatting])[0]
+            text = texts.get(index) or _format([result.formatting])[0]
             outcome = write_module(target, text)
         except OSError as exc:
             # A full disk or a read-only folder is not the spec's fault, but it is
@@ -180,6 +192,8 @@ class _Compiled:
 
 
 def _compile_one(path: Path, display: str) -> _Compiled:
+    from .render import render_text
+
     try:
         connector = validate_spec(path, display)
         text, sort_imports = render_text(connector, VERSION)
@@ -194,6 +208,14 @@ def _compile_one(path: Path, display: str) -> _Compiled:
     )
 
 
+def _format(modules: list[tuple[str, str, bool]]) -> list[str]:
+    if not modules:
+        return []
+    from .render import format_modules
+
+    return format_modules(modules)
+
+
 def _compile_pair(job: tuple[Path, str]) -> _Compiled:
     return _compile_one(*job)
 
@@ -203,6 +225,8 @@ def _compile_all(jobs: list[tuple[Path, str]]) -> list[_Compiled]:
     workers = min(len(os.sched_getaffinity(0)), len(jobs) // (PARALLEL_FROM // 2))
     if len(jobs) < PARALLEL_FROM or workers < 2:
         return [_compile_one(*job) for job in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+
     chunk = max(1, len(jobs) // (workers * 8))
     with ProcessPoolExecutor(workers) as pool:
         return list(pool.map(_compile_pair, jobs, chunksize=chunk))
