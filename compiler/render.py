@@ -209,6 +209,10 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Compiling the templates is most of a one-spec run: Jinja keeps the compiled
+        # code in a folder of the user's own under the temporary directory, checked
+        # against each template's source, the Python and the Jinja version.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
     )
     env.filters["doc"] = _doc
     env.filters["comment"] = _comment
