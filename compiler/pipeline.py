@@ -87,6 +87,14 @@ def generate(
     spec) as each spec is done.
     """
     displays = [display_path(path) for path in specs]
+    finished = 0
+
+    def done(display: str) -> None:
+        nonlocal finished
+        finished += 1
+        if progress is not None:
+            progress(finished, len(specs), display)
+
     built = {} if force else read_built(output)
     skipped: dict[int, Path] = {}
     taken: set[Path] = set()
@@ -95,12 +103,10 @@ def generate(
         if module is not None:
             skipped[index] = module
             taken.add(module)
+            done(displays[index])
     todo = [i for i in range(len(specs)) if i not in skipped]
-    if todo:
-        pass
-    compiled = dict(
-        zip(todo, _compile_all([(specs[i], displays[i]) for i in todo]), strict=True)
-    )
+    jobs = [(specs[i], displays[i]) for i in todo]
+    compiled = dict(zip(todo, _compile_all(jobs, done), strict=True))
     ready = [i for i in todo if compiled[i].ok]
     texts = dict(
         zip(
@@ -113,8 +119,6 @@ def generate(
     modules: dict[str, str] = {}
     for index, path in enumerate(specs):
         display = displays[index]
-        if progress is not None:
-            progress(index + 1, len(specs), display)
         if index in skipped:
             module = skipped[index]
             if module.stem not in modules:
@@ -220,16 +224,28 @@ def _compile_pair(job: tuple[Path, str]) -> _Compiled:
     return _compile_one(*job)
 
 
-def _compile_all(jobs: list[tuple[Path, str]]) -> list[_Compiled]:
-    """Each job compiled, in order: in worker processes when there are many."""
+def _compile_all(
+    jobs: list[tuple[Path, str]], done: Callable[[str], None]
+) -> list[_Compiled]:
+    """Each job compiled, in order: in worker processes when there are many.
+    ``done`` is called with each job's spec (in order) once it is compiled."""
     workers = min(len(os.sched_getaffinity(0)), len(jobs) // (PARALLEL_FROM // 2))
+    results: list[_Compiled] = []
     if len(jobs) < PARALLEL_FROM or workers < 2:
-        return [_compile_one(*job) for job in jobs]
+        for job in jobs:
+            results.append(_compile_one(*job))
+            done(job[1])
+        return results
     from concurrent.futures import ProcessPoolExecutor
 
     chunk = max(1, len(jobs) // (workers * 8))
     with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(_compile_pair, jobs, chunksize=chunk))
+        for job, result in zip(
+            jobs, pool.map(_compile_pair, jobs, chunksize=chunk), strict=True
+        ):
+            results.append(result)
+            done(job[1])
+    return results
 
 
 def display_path(path: Path) -> str:

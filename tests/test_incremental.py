@@ -264,7 +264,15 @@ def test_a_large_batch_is_the_same_in_parallel_as_one_by_one(
     worker processes; and the batch matches compiling each spec on its own."""
     count = 2 * compiler.pipeline.PARALLEL_FROM + 3
     specs = _broken_copies(tmp_path, write_specs(tmp_path / "specs", count))
-    parallel = generate(specs, tmp_path / "parallel")
+    seen: list[tuple[int, int, str]] = []
+    parallel = generate(
+        specs, tmp_path / "parallel", progress=lambda *step: seen.append(step)
+    )
+    # Progress goes up by one per spec, in order, while the workers compile.
+    assert [(done, total) for done, total, _ in seen] == [
+        (n, count) for n in range(1, count + 1)
+    ]
+    assert [name for _, _, name in seen] == [r.spec for r in parallel]
     monkeypatch.setattr(compiler.pipeline, "PARALLEL_FROM", 10**9)
     serial = generate(specs, tmp_path / "serial")
     assert [(r.spec, r.outcome, r.diagnostics) for r in parallel] == [
