@@ -13,12 +13,10 @@ from .diagnostics import SpecError
 from .docs import reference_markdown
 from .names import snake_case
 from .pipeline import VERSION, display_path, generate, validate_spec
-from .render import RenderError
 from .report import FORMATS, Reporter, Verbosity
 from .resources import SCHEMA_PATH
 from .scaffold import AUTH_TYPES, GRANTS, starter_path, starter_spec
 from .trycli import TRY_COMMANDS, add_try_commands, run_try_command
-from .validate import schema
 
 __all__ = ["main"]
 
@@ -48,8 +46,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _validate(specs, reporter)
-        return _generate(specs, args.output, reporter, prune=not args.specs)
-    except RenderError as exc:
+        return _generate(
+            specs, args.output, reporter, prune=not args.specs, force=args.force
+        )
+    except Exception as exc:
+        # Imported here: the renderer (Jinja) is not needed when nothing is compiled.
+        from .render import RenderError
+
+        if not isinstance(exc, RenderError):
+            raise
         print(f"connectorc: internal error: {exc}", file=sys.stderr)
         return 3
     finally:
@@ -95,6 +100,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="folder for the modules (default: generated/)",
     )
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="compile every spec, even those whose module records the same inputs",
+    )
     new = commands.add_parser(
         "new", help="write a commented starter spec for an AuthType"
     )
@@ -138,6 +148,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _docs(output: Path, *, check: bool) -> int:
+    from .validate import schema  # jsonschema: imported only when it is needed
+
     text = reference_markdown(schema())
     try:
         current = output.read_text(encoding="utf-8")
@@ -228,10 +240,12 @@ def _validate(specs: list[Path], reporter: Reporter) -> int:
 
 
 def _generate(
-    specs: list[Path], output: Path, reporter: Reporter, *, prune: bool
+    specs: list[Path], output: Path, reporter: Reporter, *, prune: bool, force: bool
 ) -> int:
     started = time.perf_counter()
-    results = generate(specs, output, prune=prune, progress=reporter.progress)
+    results = generate(
+        specs, output, prune=prune, force=force, progress=reporter.progress
+    )
     counts = {"created": 0, "updated": 0, "unchanged": 0, "removed": 0}
     failed = 0
     for result in results:

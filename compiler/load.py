@@ -11,7 +11,16 @@ import yaml
 
 from .diagnostics import Diagnostic, SpecError, describe
 
-__all__ = ["JsonPath", "LoadedSpec", "Position", "load_spec", "load_text"]
+__all__ = [
+    "FAST_LOADER",
+    "JsonPath",
+    "LoadedSpec",
+    "Position",
+    "SpecLoader",
+    "load_spec",
+    "load_text",
+    "load_text_with",
+]
 
 JsonPath = tuple[str | int, ...]
 
@@ -160,13 +169,59 @@ SpecLoader.add_implicit_resolver(
 )
 
 
+def _with_libyaml(loader: type[SpecLoader]) -> type[SpecLoader] | None:
+    """``loader`` reading through libyaml's parser, or None without libyaml.
+
+    Only the parser changes: the resolvers and constructors are ``loader``'s own
+    (inherited), so both read every value alike, and libyaml's marks count
+    characters as PyYAML's do, so positions agree too (tests/test_load_speed.py
+    compares the two on every spec of the corpus)."""
+    try:
+        from yaml._yaml import CParser
+    except ImportError:  # pragma: no cover - PyYAML built without libyaml
+        return None
+    # The loader's constructor and resolver classes (not the loader, which is both).
+    parts = [c for c in loader.__mro__ if not issubclass(c, yaml.reader.Reader)]
+    constructor = next(
+        c for c in parts if issubclass(c, yaml.constructor.BaseConstructor)
+    )
+    resolver = next(c for c in parts if issubclass(c, yaml.resolver.BaseResolver))
+
+    class LibyamlSpecLoader(CParser, loader):  # type: ignore[misc,valid-type]
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            constructor.__init__(self)
+            resolver.__init__(self)
+
+    return LibyamlSpecLoader
+
+
+# PyYAML's C parser is about five times as fast as its Python one. It words syntax
+# errors its own way, so a spec it cannot read is read again by the Python parser,
+# whose errors the messages below explain. It accepts some tabs and explicit keys
+# ('? ') that PyYAML refuses, so text with either goes to the Python parser straight
+# away (test_load_speed.py fuzzes both parsers to find such differences).
+FAST_LOADER = _with_libyaml(SpecLoader)
+_PYTHON_ONLY = re.compile(r"\t|\ufeff|\?(?:[ \r\n]|$)")
+
+
 def load_text(text: str, file: str) -> LoadedSpec:
     """Parse YAML text, keeping a position for every node; duplicate keys are errors."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    if FAST_LOADER is not None and not _PYTHON_ONLY.search(text):
+        try:
+            return load_text_with(FAST_LOADER, text, file)
+        except Exception:  # the Python parser says what is wrong
+            pass
+    return load_text_with(SpecLoader, text, file)
+
+
+def load_text_with(loader_class: type[SpecLoader], text: str, file: str) -> LoadedSpec:
+    """``load_text`` with one given loader (``text`` without a byte-order mark)."""
     try:
         # The reader checks every character when it is built, so this can fail too.
-        loader = SpecLoader(text)
+        loader = loader_class(text)
     except yaml.reader.ReaderError as exc:
         raise SpecError([_reader_error(exc, file, text)]) from None
     try:
@@ -340,6 +395,10 @@ def _mark(mark: yaml.Mark | None) -> Position | None:
     return Position(mark.line + 1, mark.column + 1) if mark is not None else None
 
 
+class _EmptyScalar(Exception):
+    """The fast loader met an empty value, whose position it may not agree on."""
+
+
 class _Walker:
     """Turns a composed YAML node tree into Python data, recording positions."""
 
@@ -353,6 +412,9 @@ class _Walker:
         self.count = 0
         # Nodes being built: meeting one again means an alias refers to itself.
         self.open: set[int] = set()
+        # libyaml places some empty values (`Key:` with nothing after it) a column
+        # away from where PyYAML does: the fast loader gives such a spec up.
+        self.unsure_of_empty = type(loader) is FAST_LOADER
 
     def build(self, node: yaml.Node, path: JsonPath) -> Any:
         self.values[path] = _pos(node)
@@ -390,6 +452,9 @@ class _Walker:
                 return [
                     self.build(item, (*path, i)) for i, item in enumerate(node.value)
                 ]
+            assert isinstance(node, yaml.ScalarNode)
+            if self.unsure_of_empty and not node.value and not node.style:
+                raise _EmptyScalar
             return self.loader.construct_object(node, deep=True)
         finally:
             self.open.discard(id(node))

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, SpecError
-from .load import load_spec
-from .model import Connector, build_connector
-from .render import render_module
-from .scripts import attach_scripts
-from .validate import validate
+from .incremental import read_built, unchanged_module
 from .write import WriteOutcome, is_generated, write_module
+
+if TYPE_CHECKING:
+    from .model import Connector
+
+# The stages that parse and render (PyYAML, jsonschema, Jinja) are imported when a
+# spec is compiled, so a run that finds every module up to date does without them.
 
 __all__ = [
     "VERSION",
@@ -42,6 +46,11 @@ class CompileResult:
 
 def validate_spec(path: Path, display: str | None = None) -> Connector:
     """Load, validate and model one spec; raises ``SpecError`` with every problem."""
+    from .load import load_spec
+    from .model import build_connector
+    from .scripts import attach_scripts
+    from .validate import validate
+
     spec = load_spec(path, display)
     validate(spec)
     return attach_scripts(build_connector(spec, path.name), spec, path)
@@ -49,8 +58,14 @@ def validate_spec(path: Path, display: str | None = None) -> Connector:
 
 def compile_spec(path: Path, display: str | None = None) -> tuple[Connector, str]:
     """The model and the module text of one spec; raises ``SpecError``."""
+    from .render import render_module
+
     connector = validate_spec(path, display)
     return connector, render_module(connector, VERSION)
+
+
+# Below this many specs to compile, worker processes cost more than they save.
+PARALLEL_FROM = 24
 
 
 def generate(
@@ -58,39 +73,83 @@ def generate(
     output: Path,
     *,
     prune: bool = False,
+    force: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[CompileResult]:
     """Compile every spec into ``output``; a spec with errors writes nothing.
 
-    With ``prune``, generated modules in ``output`` whose spec is not among ``specs``
-    are removed, so the folder stays in step with the specs. ``progress`` is called
-    with (specs started, specs in all, spec) before each spec.
+    A spec whose module in ``output`` records the hash of the spec's current inputs
+    (see ``incremental``) is skipped without being parsed; ``force`` compiles every
+    spec. Many specs compile in parallel on every core; results and errors come in
+    the order of ``specs`` all the same. With ``prune``, generated modules in
+    ``output`` whose spec is not among ``specs`` are removed, so the folder stays in
+    step with the specs. ``progress`` is called with (specs done, specs in all,
+    spec) as each spec is done.
     """
+    displays = [display_path(path) for path in specs]
+    finished = 0
+
+    def done(display: str) -> None:
+        nonlocal finished
+        finished += 1
+        if progress is not None:
+            progress(finished, len(specs), display)
+
+    built = {} if force else read_built(output)
+    skipped: dict[int, Path] = {}
+    taken: set[Path] = set()
+    for index, path in enumerate(specs):
+        module = unchanged_module(path, built, VERSION, taken) if built else None
+        if module is not None:
+            skipped[index] = module
+            taken.add(module)
+            done(displays[index])
+    todo = [i for i in range(len(specs)) if i not in skipped]
+    jobs = [(specs[i], displays[i]) for i in todo]
+    compiled = dict(zip(todo, _compile_all(jobs, done), strict=True))
+    ready = [i for i in todo if compiled[i].ok]
+    texts = dict(
+        zip(
+            ready,
+            _format([compiled[i].formatting for i in ready]),
+            strict=True,
+        )
+    )
     results: list[CompileResult] = []
     modules: dict[str, str] = {}
     for index, path in enumerate(specs):
-        display = display_path(path)
-        if progress is not None:
-            progress(index + 1, len(specs), display)
-        try:
-            connector, text = compile_spec(path, display)
-        except SpecError as exc:
-            results.append(CompileResult(display, tuple(exc.diagnostics)))
+        display = displays[index]
+        if index in skipped:
+            module = skipped[index]
+            if module.stem not in modules:
+                modules[module.stem] = display
+                results.append(
+                    CompileResult(display, output=module, outcome="unchanged")
+                )
+                continue
+            # Another spec made this module in this run: compile this one to say so.
+            compiled[index] = _compile_one(path, display)
+        result = compiled[index]
+        if not result.ok:
+            results.append(CompileResult(display, result.diagnostics))
             continue
-        target = output / f"{connector.module_name}.py"
-        if connector.module_name in modules:
+        target = output / f"{result.module_name}.py"
+        if result.module_name in modules:
             # Located at the Name that makes the clash (the spec loaded again: it is
             # valid, and this is rare).
+            from .load import load_spec
+
             clash = load_spec(path, display).diagnostic(
                 ("Name",),
-                f"Name {connector.name!r} generates {target.name}, as "
-                f"{modules[connector.module_name]} does",
+                f"Name {result.name!r} generates {target.name}, as "
+                f"{modules[result.module_name]} does",
                 "give one of the two specs another Name",
             )
             results.append(CompileResult(display, (clash,)))
             continue
-        modules[connector.module_name] = display
+        modules[result.module_name] = display
         try:
+            text = texts.get(index) or _format([result.formatting])[0]
             outcome = write_module(target, text)
         except OSError as exc:
             # A full disk or a read-only folder is not the spec's fault, but it is
@@ -112,6 +171,80 @@ def generate(
                 results.append(
                     CompileResult(display_path(stale), output=stale, outcome="removed")
                 )
+    return results
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """One spec compiled up to formatting (what a worker process sends back)."""
+
+    spec_file: str = ""
+    module_name: str = ""
+    name: str = ""
+    text: str = ""
+    sort_imports: bool = False
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics
+
+    @property
+    def formatting(self) -> tuple[str, str, bool]:
+        """What ``format_modules`` takes."""
+        return self.spec_file, self.text, self.sort_imports
+
+
+def _compile_one(path: Path, display: str) -> _Compiled:
+    from .render import render_text
+
+    try:
+        connector = validate_spec(path, display)
+        text, sort_imports = render_text(connector, VERSION)
+    except SpecError as exc:
+        return _Compiled(diagnostics=tuple(exc.diagnostics))
+    return _Compiled(
+        connector.spec_file,
+        str(connector.module_name),
+        connector.name,
+        text,
+        sort_imports,
+    )
+
+
+def _format(modules: list[tuple[str, str, bool]]) -> list[str]:
+    if not modules:
+        return []
+    from .render import format_modules
+
+    return format_modules(modules)
+
+
+def _compile_pair(job: tuple[Path, str]) -> _Compiled:
+    return _compile_one(*job)
+
+
+def _compile_all(
+    jobs: list[tuple[Path, str]], done: Callable[[str], None]
+) -> list[_Compiled]:
+    """Each job compiled, in order: in worker processes when there are many.
+    ``done`` is called with each job's spec (in order) once it is compiled."""
+    workers = min(len(os.sched_getaffinity(0)), len(jobs) // (PARALLEL_FROM // 2))
+    results: list[_Compiled] = []
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        for job in jobs:
+            results.append(_compile_one(*job))
+            done(job[1])
+        return results
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(1, len(jobs) // (workers * 8))
+    with ProcessPoolExecutor(workers) as pool:
+        for job, result in zip(
+            jobs, pool.map(_compile_pair, jobs, chunksize=chunk), strict=True
+        ):
+            results.append(result)
+            done(job[1])
     return results
 
 

@@ -8,20 +8,32 @@ was built) or ``Code`` made by a filter here. Docstrings and comments go through
 
 from __future__ import annotations
 
+import ast
 import math
 import subprocess
+import tempfile
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from .incremental import inputs_sha256, seal
 from .model import PYTHON_TYPES, Connector, Credential, Identifier, Parameter, Property
 from .resources import TEMPLATES_PATH
 from .scripts import check_module_names, hooks, script_imports, scripts
 
-__all__ = ["TEMPLATES_PATH", "RenderError", "literal", "render_module"]
+__all__ = [
+    "TEMPLATES_PATH",
+    "RenderError",
+    "format_modules",
+    "literal",
+    "render_module",
+    "render_text",
+]
 
 
 class RenderError(Exception):
@@ -197,6 +209,10 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Compiling the templates is most of a one-spec run: Jinja keeps the compiled
+        # code in a folder of the user's own under the temporary directory, checked
+        # against each template's source, the Python and the Jinja version.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
     )
     env.filters["doc"] = _doc
     env.filters["comment"] = _comment
@@ -214,27 +230,80 @@ def _environment() -> jinja2.Environment:
 
 def render_module(connector: Connector, compiler_version: str) -> str:
     """The formatted text of the module for ``connector``."""
+    return format_modules(
+        [(connector.spec_file, *render_text(connector, compiler_version))]
+    )[0]
+
+
+def render_text(connector: Connector, compiler_version: str) -> tuple[str, bool]:
+    """The module's text before formatting, and whether its imports need sorting.
+
+    ``format_modules`` finishes it; a batch of modules is formatted by one ruff run.
+    """
     template = _environment().get_template("module.py.j2")
     version = Code(compiler_version)
-    text = template.render(c=connector, compiler_version=version, script_imports=())
-    if connector.has_scripts:
-        # Again with the scripts' imports the module does not make already.
-        imports = [Code(line) for line in script_imports(connector, text)]
-        text = template.render(
-            c=connector, compiler_version=version, script_imports=imports
+    inputs = inputs_sha256(
+        compiler_version,
+        connector.spec_sha256,
+        [(script.path, script.sha256) for script in scripts(connector)],
+    )
+    context = {"c": connector, "compiler_version": version, "inputs_sha256": inputs}
+    text = template.render(context, script_imports=())
+    if not connector.has_scripts:
+        return text, False
+    # Again with the scripts' imports the module does not make already.
+    imports = [Code(line) for line in script_imports(connector, text)]
+    text = template.render(context, script_imports=imports)
+    check_module_names(connector, text)
+    return text, True
+
+
+def format_modules(modules: Sequence[tuple[str, str, bool]]) -> list[str]:
+    """Each (spec file, text, sort imports) formatted, by one ruff process per step.
+
+    Imports are sorted where asked (isort's order: a script's imports join the
+    module's own), then everything is formatted with fixed settings, so a user's
+    config cannot change the output, and the build hash is sealed in. ``ruff
+    format`` refuses code that does not parse: that is a compiler bug, reported with
+    the spec it came from.
+    """
+    if not modules:
+        return []
+    with tempfile.TemporaryDirectory(prefix="connectorc-") as folder:
+        files = [Path(folder) / f"m{index}.py" for index in range(len(modules))]
+        for file, (_, text, _) in zip(files, modules, strict=True):
+            file.write_text(text, encoding="utf-8", newline="")
+        sort = [file for file, (_, _, s) in zip(files, modules, strict=True) if s]
+        if sort:
+            _run_ruff(
+                ("check", "--isolated", "--select", "I", "--fix", "--exit-zero"),
+                sort,
+                "sort the imports",
+            )
+        result = _run_ruff(
+            ("format", "--isolated", "--line-length", "88"), files, "", check=False
         )
-        check_module_names(connector, text)
-        text = _sort_imports(text)
+        if result.returncode != 0:
+            for (spec_file, _, _), file in zip(modules, files, strict=True):
+                problem = _parse_error(file)
+                if problem:
+                    raise RenderError(
+                        f"generated code for {spec_file} does not parse "
+                        f"({problem}); this is a compiler bug"
+                    )
+            raise RenderError(
+                f"ruff could not format the generated code: {result.stderr}"
+            )
+        return [seal(file.read_bytes().decode("utf-8")) for file in files]
+
+
+def _parse_error(file: Path) -> str:
+    """Why Python refuses to parse ``file``, or "" (only asked once ruff failed)."""
     try:
-        # compile, not ast.parse: it also refuses what only the symbol table sees,
-        # such as two arguments of the same name.
-        compile(text, connector.spec_file, "exec", dont_inherit=True)
+        ast.parse(file.read_text(encoding="utf-8"), file.name)
     except SyntaxError as exc:
-        raise RenderError(
-            f"generated code for {connector.spec_file} does not parse "
-            f"(line {exc.lineno}: {exc.msg}); this is a compiler bug"
-        ) from None
-    return _format(text)
+        return f"line {exc.lineno}: {exc.msg}"
+    return ""
 
 
 @cache
@@ -244,39 +313,17 @@ def _ruff() -> str:
     return str(find_ruff_bin())
 
 
-def _sort_imports(text: str) -> str:
-    """Imports in isort's order: a script's imports join the module's own."""
-    check = ("check", "--isolated", "--select", "I", "--fix", "--exit-zero")
-    return _run_ruff(check, text, "sort the imports")
-
-
-def _format(text: str) -> str:
-    """Format with ruff, with fixed settings so a user's config cannot change output."""
-    return _run_ruff(
-        ("format", "--isolated", "--line-length", "88"),
-        text,
-        "format the generated code",
-    )
-
-
-def _run_ruff(arguments: tuple[str, ...], text: str, what: str) -> str:
-    """``text`` through ruff on stdin, for Python 3.11; a failure is a compiler bug."""
+def _run_ruff(
+    arguments: tuple[str, ...], files: Sequence[Path], what: str, *, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """ruff on ``files`` for Python 3.11; a failure to ``what`` is a compiler bug."""
     result = subprocess.run(
-        [
-            _ruff(),
-            *arguments,
-            "--target-version",
-            "py311",
-            "--stdin-filename",
-            "module.py",
-            "-",
-        ],
-        input=text,
+        [_ruff(), *arguments, "--target-version", "py311", "--", *map(str, files)],
         capture_output=True,
         text=True,
         encoding="utf-8",
         check=False,
     )
-    if result.returncode != 0:
+    if check and result.returncode != 0:
         raise RenderError(f"ruff could not {what}: {result.stderr}")
-    return result.stdout
+    return result

@@ -12,13 +12,10 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .call import CallOptions, call, describe_methods
-from .diagnostics import SpecError
-from .live import EXIT_SPEC, EXIT_USAGE, CommandError, Live, load_live
-from .login import LoginOptions, login
-from .report import Reporter
+if TYPE_CHECKING:
+    from .live import Live
 
 __all__ = ["TRY_COMMANDS", "add_try_commands", "run_try_command"]
 
@@ -114,6 +111,12 @@ def _seconds(text: str) -> float:
 
 def run_try_command(args: argparse.Namespace) -> int:
     """Run ``login``, ``call`` or ``methods``; returns the exit status."""
+    # Imported here, not at the top: they bring httpx and the whole compiler, which
+    # cli.py's parser does not need (a no-op generate stays cheap).
+    from .call import CallOptions, call, describe_methods
+    from .live import CommandError
+    from .login import LoginOptions, login
+
     try:
         live = _live(args.spec)
         if args.command == "methods":
@@ -162,6 +165,10 @@ def run_try_command(args: argparse.Namespace) -> int:
 
 
 def _live(spec: Path) -> Live:
+    from .diagnostics import SpecError
+    from .live import EXIT_SPEC, EXIT_USAGE, CommandError, load_live
+    from .report import Reporter
+
     if not spec.is_file():
         raise CommandError(f"{spec} is not a file", EXIT_USAGE)
     try:

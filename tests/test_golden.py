@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from compiler.cli import main
-from compiler.pipeline import CompileResult, generate
+from compiler.incremental import inputs_sha256
+from compiler.pipeline import VERSION, CompileResult, generate
 from compiler.write import HEADER_PREFIX
 from tests.support import GENERATED, SPECS
 
@@ -205,7 +206,8 @@ def test_spec_with_errors_leaves_its_module_untouched(tmp_path: Path) -> None:
 
 
 def test_any_spec_change_shows_in_the_module(tmp_path: Path) -> None:
-    """The header carries the spec's hash: even a new comment updates the module."""
+    """The header carries the hash of the spec's text (among the module's other
+    inputs): even a new comment updates the module."""
     specs = _copy_specs(tmp_path)
     spec = sorted(specs.glob("*.yaml"))[0]
     (result,) = generate([spec], tmp_path / "out")
@@ -215,7 +217,12 @@ def test_any_spec_change_shows_in_the_module(tmp_path: Path) -> None:
     (changed,) = generate([spec], tmp_path / "out")
     assert changed.outcome == "updated"
     digest = hashlib.sha256(spec.read_bytes()).hexdigest()
-    assert f"# Spec sha256: {digest}\n" in result.output.read_text(encoding="utf-8")
+    first, _, rest = result.output.read_text(encoding="utf-8").split("\n", 2)
+    unsealed = f"{first}\n# Build sha256: {inputs_sha256(VERSION, digest, ())}\n{rest}"
+    sealed = hashlib.sha256(unsealed.encode("utf-8")).hexdigest()
+    assert result.output.read_text(encoding="utf-8").startswith(
+        f"{first}\n# Build sha256: {sealed}\n"
+    )
 
 
 def test_two_specs_for_one_module_is_a_located_error(tmp_path: Path) -> None:
