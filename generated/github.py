@@ -18,7 +18,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Generator, Iterator, Mapping
+from collections.abc import AsyncIterator, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import mktime_tz, parsedate_tz
@@ -48,16 +48,23 @@ REQUIRES: Final = ("httpx>=0.28,<0.29",)
 class GithubError(Exception):
     """The API answered with an error status (4xx or 5xx).
 
+    Also raised for an answer the client cannot use: a redirect (not followed), a body
+    that is not what the method returns (with a short excerpt, credentials masked), or
+    one larger than max_response_bytes.
+
     The message names the method, the URL without its query, the status, and what was
-    wrong with a response that could not be used; the response body is in ``body`` and
-    the whole response in ``response``.
+    wrong with a response that could not be used; the response body is in ``body`` (as
+    received, empty when it was not read) and the whole response in ``response``.
     """
 
     def __init__(self, response: httpx.Response, problem: str = "") -> None:
         request = response.request
         self.response = response
         self.status_code: int = response.status_code
-        self.body: str = response.text
+        try:
+            self.body: str = response.text
+        except httpx.ResponseNotRead:
+            self.body = ""
         super().__init__(
             f"{request.method} {request.url.copy_with(query=None)} answered "
             f"{response.status_code} {response.reason_phrase}"
@@ -160,20 +167,136 @@ def _env_optional(environ: Mapping[str, str], variable: str) -> str | None:
     return environ.get(variable) or None
 
 
+# The request extension in which an auth flow lists the credentials it put on the
+# request, so that server text quoted in an error can be cleaned of them.
+_SECRETS: Final = "connectorc.secrets"
+
+
+def _redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret masked as ***, also URL-encoded (servers echo
+    either)."""
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        encoded = quote(secret, safe="")
+        for form in (secret, encoded, encoded.replace("%20", "+")):
+            text = text.replace(form, "***")
+    return text
+
+
+def _excerpt(response: httpx.Response, limit: int = 200) -> str:
+    """The start of a response's body for an error message: on one line, at most
+    ``limit`` characters, the request's credentials masked."""
+    try:
+        content = response.content
+    except httpx.ResponseNotRead:
+        return "(body not read)"
+    secrets = tuple(response.request.extensions.get(_SECRETS, ()))
+    # Masked before it is cut, so that no prefix of a secret survives the cut.
+    reach = limit * 4 + max((len(s) for s in secrets), default=0) * 3
+    text = content[:reach].decode("utf-8", errors="replace")
+    text = " ".join(_redact(text, secrets).split())
+    if not text:
+        return "(empty body)"
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
+def _unexpected(response: httpx.Response) -> GithubError:
+    """The error for a response that is not a success (2xx): an error status, or a
+    redirect, which the client does not follow (it would carry the credentials)."""
+    if response.is_redirect:
+        where = httpx.URL(response.headers.get("Location", "")).copy_with(query=None)
+        return GithubError(
+            response, f"a redirect to {where or '(no Location)'} is not followed"
+        )
+    if response.is_error:
+        return GithubError(response)
+    return GithubError(response, f"not a success status: {_excerpt(response)}")
+
+
 def _json_result(response: httpx.Response) -> Any:
     """The decoded JSON body of a successful response (None when it is empty)."""
-    if response.is_error:
-        raise GithubError(response)
+    if not response.is_success:
+        raise _unexpected(response)
     if not response.content:
         return None
-    return response.json()
+    try:
+        return response.json()
+    except RecursionError:
+        problem = "the JSON body is nested too deeply"
+    except UnicodeDecodeError:
+        problem = "the body is not UTF-8 text"
+    except ValueError:
+        problem = "the body is not JSON"
+    raise GithubError(response, f"{problem}: {_excerpt(response)}")
 
 
 def _text_result(response: httpx.Response) -> str:
     """The text body of a successful response."""
-    if response.is_error:
-        raise GithubError(response)
+    if not response.is_success:
+        raise _unexpected(response)
     return response.text
+
+
+# Bytes of a response body a client reads at most, unless told otherwise
+# (max_response_bytes; None: no limit): a larger answer is refused, not held in memory.
+_MAX_RESPONSE_BYTES: Final = 32 * 1024 * 1024
+
+
+class _LimitedBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body that stops being read once it passes ``limit`` bytes (as they
+    come over the wire, before any decompression), raising the connector's error."""
+
+    def __init__(self, response: httpx.Response, limit: int) -> None:
+        self._response = response
+        self._stream = response.stream
+        self._limit = limit
+
+    def _too_large(self) -> GithubError:
+        return GithubError(
+            self._response,
+            f"the body is larger than max_response_bytes ({self._limit} bytes); "
+            "the rest was not read",
+        )
+
+    def __iter__(self) -> Iterator[bytes]:
+        assert isinstance(self._stream, httpx.SyncByteStream)
+        seen = 0
+        for chunk in self._stream:
+            seen += len(chunk)
+            if seen > self._limit:
+                raise self._too_large()
+            yield chunk
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        assert isinstance(self._stream, httpx.AsyncByteStream)
+        seen = 0
+        async for chunk in self._stream:
+            seen += len(chunk)
+            if seen > self._limit:
+                raise self._too_large()
+            yield chunk
+
+    def close(self) -> None:
+        if isinstance(self._stream, httpx.SyncByteStream):
+            self._stream.close()
+
+    async def aclose(self) -> None:
+        if isinstance(self._stream, httpx.AsyncByteStream):
+            await self._stream.aclose()
+
+
+def _limit_body(response: httpx.Response, limit: int | None) -> None:
+    """Make ``response`` refuse a body of more than ``limit`` bytes: at once when its
+    Content-Length says so, else as soon as reading it passes the limit."""
+    if limit is None:
+        return
+    length = response.headers.get("Content-Length", "")
+    if length.isascii() and length.isdigit() and int(length[:20]) > limit:
+        raise GithubError(
+            response,
+            f"the body is {length} bytes, more than max_response_bytes ({limit}); "
+            "it was not read",
+        )
+    response.stream = _LimitedBody(response, limit)
 
 
 # Seconds a Retry-After may ask for and still be waited out; a longer wait is the
@@ -183,17 +306,25 @@ _MAX_RETRY_AFTER: Final = 600.0
 
 def _retry_after(response: httpx.Response) -> float | None:
     """Seconds a response's Retry-After asks for (RFC 9110 10.2.3: seconds or an
-    HTTP-date); None when it has none or it cannot be read."""
+    HTTP-date); None when it has none or it cannot be read.
+
+    A wait too long to write down (more than nine digits, a date past the year 9999)
+    is infinite: like any wait above _MAX_RETRY_AFTER it is not waited out. Only ASCII
+    digits count (``str.isdigit`` also takes ``²``); other text is no Retry-After.
+    """
     value = response.headers.get("Retry-After")
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        return float(value) if len(value) <= 9 else float("inf")
     date = parsedate_tz(value)
     if date is None:
         return None
-    return max(0.0, mktime_tz(date) - time.time())
+    try:
+        return max(0.0, mktime_tz(date) - time.time())
+    except (ValueError, OverflowError):
+        return float("inf")  # a year the calendar cannot hold: far in the future
 
 
 def _backoff(attempt: int, initial: float, maximum: float) -> float:
@@ -445,6 +576,7 @@ class ApiKeyAuth(httpx.Auth):
         _require("api_key", api_key)
         # str.replace, not str.format: braces elsewhere in FORMAT stay as they are.
         self._value = self.FORMAT.replace("{ApiKey}", api_key)
+        self._secrets = (api_key,)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(api_key='***')"
@@ -452,6 +584,7 @@ class ApiKeyAuth(httpx.Auth):
     def auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
+        request.extensions[_SECRETS] = self._secrets
         request.headers[self.HEADER] = self._value
         yield request
 
@@ -470,6 +603,8 @@ class GithubClient:
         max_attempts: Most attempts per request, the first included (1: no retries).
         backoff: Seconds before the first retry, at most (the wait doubles, jittered).
         max_backoff: Seconds a backoff wait never exceeds.
+        max_response_bytes: Most bytes of a response body read (None: no limit); a
+            larger one raises GithubError.
     """
 
     def __init__(
@@ -482,6 +617,7 @@ class GithubClient:
         max_attempts: int = 3,
         backoff: float = 1.0,
         max_backoff: float = 60.0,
+        max_response_bytes: int | None = _MAX_RESPONSE_BYTES,
     ) -> None:
         self._properties: dict[str, object] = {}
         if base_url is None:
@@ -491,12 +627,14 @@ class GithubClient:
             auth=ApiKeyAuth(api_key),
             timeout=timeout,
             transport=transport,
+            event_hooks={"response": [self._limit_body]},
         )
         if max_attempts < 1:
             raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
         self._max_attempts = max_attempts
         self._backoff = backoff
         self._max_backoff = max_backoff
+        self._max_response_bytes = max_response_bytes
         self._throttle = _Throttle(((5000, 3600),), 0.0)
         self._throttle_create_issue = _Throttle(((5000, 3600),), 1.0)
 
@@ -511,6 +649,7 @@ class GithubClient:
         max_attempts: int = 3,
         backoff: float = 1.0,
         max_backoff: float = 60.0,
+        max_response_bytes: int | None = _MAX_RESPONSE_BYTES,
     ) -> Self:
         """A client configured from environment variables (GITHUB_API_KEY).
 
@@ -526,6 +665,7 @@ class GithubClient:
             max_attempts=max_attempts,
             backoff=backoff,
             max_backoff=max_backoff,
+            max_response_bytes=max_response_bytes,
         )
 
     def __repr__(self) -> str:
@@ -545,6 +685,10 @@ class GithubClient:
     def close(self) -> None:
         """Close the connections this client holds."""
         self._http.close()
+
+    def _limit_body(self, response: httpx.Response) -> None:
+        """httpx's response event hook: the max_response_bytes limit."""
+        _limit_body(response, self._max_response_bytes)
 
     def _send(
         self,
@@ -791,6 +935,8 @@ class AsyncGithubClient:
         max_attempts: Most attempts per request, the first included (1: no retries).
         backoff: Seconds before the first retry, at most (the wait doubles, jittered).
         max_backoff: Seconds a backoff wait never exceeds.
+        max_response_bytes: Most bytes of a response body read (None: no limit); a
+            larger one raises GithubError.
     """
 
     def __init__(
@@ -803,6 +949,7 @@ class AsyncGithubClient:
         max_attempts: int = 3,
         backoff: float = 1.0,
         max_backoff: float = 60.0,
+        max_response_bytes: int | None = _MAX_RESPONSE_BYTES,
     ) -> None:
         self._properties: dict[str, object] = {}
         if base_url is None:
@@ -812,12 +959,14 @@ class AsyncGithubClient:
             auth=ApiKeyAuth(api_key),
             timeout=timeout,
             transport=transport,
+            event_hooks={"response": [self._limit_body]},
         )
         if max_attempts < 1:
             raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
         self._max_attempts = max_attempts
         self._backoff = backoff
         self._max_backoff = max_backoff
+        self._max_response_bytes = max_response_bytes
         self._throttle = _AsyncThrottle(((5000, 3600),), 0.0)
         self._throttle_create_issue = _AsyncThrottle(((5000, 3600),), 1.0)
 
@@ -832,6 +981,7 @@ class AsyncGithubClient:
         max_attempts: int = 3,
         backoff: float = 1.0,
         max_backoff: float = 60.0,
+        max_response_bytes: int | None = _MAX_RESPONSE_BYTES,
     ) -> Self:
         """A client configured from environment variables (GITHUB_API_KEY).
 
@@ -847,6 +997,7 @@ class AsyncGithubClient:
             max_attempts=max_attempts,
             backoff=backoff,
             max_backoff=max_backoff,
+            max_response_bytes=max_response_bytes,
         )
 
     def __repr__(self) -> str:
@@ -866,6 +1017,10 @@ class AsyncGithubClient:
     async def aclose(self) -> None:
         """Close the connections this client holds."""
         await self._http.aclose()
+
+    async def _limit_body(self, response: httpx.Response) -> None:
+        """httpx's response event hook: the max_response_bytes limit."""
+        _limit_body(response, self._max_response_bytes)
 
     async def _send(
         self,

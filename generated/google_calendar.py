@@ -11,10 +11,12 @@ Change the spec and run `make generate` rather than editing this file.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import ipaddress
 import json
 import logging
+import math
 import os
 import random
 import tempfile
@@ -25,6 +27,7 @@ from collections.abc import (
     AsyncIterator,
     Callable,
     Generator,
+    Iterable,
     Iterator,
     Mapping,
     Sequence,
@@ -71,16 +74,23 @@ REQUIRES: Final = ("httpx>=0.28,<0.29", "authlib>=1.6,<1.10")
 class GoogleCalendarError(Exception):
     """The API answered with an error status (4xx or 5xx).
 
+    Also raised for an answer the client cannot use: a redirect (not followed), a body
+    that is not what the method returns (with a short excerpt, credentials masked), or
+    one larger than max_response_bytes.
+
     The message names the method, the URL without its query, the status, and what was
-    wrong with a response that could not be used; the response body is in ``body`` and
-    the whole response in ``response``.
+    wrong with a response that could not be used; the response body is in ``body`` (as
+    received, empty when it was not read) and the whole response in ``response``.
     """
 
     def __init__(self, response: httpx.Response, problem: str = "") -> None:
         request = response.request
         self.response = response
         self.status_code: int = response.status_code
-        self.body: str = response.text
+        try:
+            self.body: str = response.text
+        except httpx.ResponseNotRead:
+            self.body = ""
         super().__init__(
             f"{request.method} {request.url.copy_with(query=None)} answered "
             f"{response.status_code} {response.reason_phrase}"
@@ -154,20 +164,136 @@ def _env_optional(environ: Mapping[str, str], variable: str) -> str | None:
     return environ.get(variable) or None
 
 
+# The request extension in which an auth flow lists the credentials it put on the
+# request, so that server text quoted in an error can be cleaned of them.
+_SECRETS: Final = "connectorc.secrets"
+
+
+def _redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret masked as ***, also URL-encoded (servers echo
+    either)."""
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        encoded = quote(secret, safe="")
+        for form in (secret, encoded, encoded.replace("%20", "+")):
+            text = text.replace(form, "***")
+    return text
+
+
+def _excerpt(response: httpx.Response, limit: int = 200) -> str:
+    """The start of a response's body for an error message: on one line, at most
+    ``limit`` characters, the request's credentials masked."""
+    try:
+        content = response.content
+    except httpx.ResponseNotRead:
+        return "(body not read)"
+    secrets = tuple(response.request.extensions.get(_SECRETS, ()))
+    # Masked before it is cut, so that no prefix of a secret survives the cut.
+    reach = limit * 4 + max((len(s) for s in secrets), default=0) * 3
+    text = content[:reach].decode("utf-8", errors="replace")
+    text = " ".join(_redact(text, secrets).split())
+    if not text:
+        return "(empty body)"
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
+def _unexpected(response: httpx.Response) -> GoogleCalendarError:
+    """The error for a response that is not a success (2xx): an error status, or a
+    redirect, which the client does not follow (it would carry the credentials)."""
+    if response.is_redirect:
+        where = httpx.URL(response.headers.get("Location", "")).copy_with(query=None)
+        return GoogleCalendarError(
+            response, f"a redirect to {where or '(no Location)'} is not followed"
+        )
+    if response.is_error:
+        return GoogleCalendarError(response)
+    return GoogleCalendarError(response, f"not a success status: {_excerpt(response)}")
+
+
 def _json_result(response: httpx.Response) -> Any:
     """The decoded JSON body of a successful response (None when it is empty)."""
-    if response.is_error:
-        raise GoogleCalendarError(response)
+    if not response.is_success:
+        raise _unexpected(response)
     if not response.content:
         return None
-    return response.json()
+    try:
+        return response.json()
+    except RecursionError:
+        problem = "the JSON body is nested too deeply"
+    except UnicodeDecodeError:
+        problem = "the body is not UTF-8 text"
+    except ValueError:
+        problem = "the body is not JSON"
+    raise GoogleCalendarError(response, f"{problem}: {_excerpt(response)}")
 
 
 def _text_result(response: httpx.Response) -> str:
     """The text body of a successful response."""
-    if response.is_error:
-        raise GoogleCalendarError(response)
+    if not response.is_success:
+        raise _unexpected(response)
     return response.text
+
+
+# Bytes of a response body a client reads at most, unless told otherwise
+# (max_response_bytes; None: no limit): a larger answer is refused, not held in memory.
+_MAX_RESPONSE_BYTES: Final = 32 * 1024 * 1024
+
+
+class _LimitedBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body that stops being read once it passes ``limit`` bytes (as they
+    come over the wire, before any decompression), raising the connector's error."""
+
+    def __init__(self, response: httpx.Response, limit: int) -> None:
+        self._response = response
+        self._stream = response.stream
+        self._limit = limit
+
+    def _too_large(self) -> GoogleCalendarError:
+        return GoogleCalendarError(
+            self._response,
+            f"the body is larger than max_response_bytes ({self._limit} bytes); "
+            "the rest was not read",
+        )
+
+    def __iter__(self) -> Iterator[bytes]:
+        assert isinstance(self._stream, httpx.SyncByteStream)
+        seen = 0
+        for chunk in self._stream:
+            seen += len(chunk)
+            if seen > self._limit:
+                raise self._too_large()
+            yield chunk
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        assert isinstance(self._stream, httpx.AsyncByteStream)
+        seen = 0
+        async for chunk in self._stream:
+            seen += len(chunk)
+            if seen > self._limit:
+                raise self._too_large()
+            yield chunk
+
+    def close(self) -> None:
+        if isinstance(self._stream, httpx.SyncByteStream):
+            self._stream.close()
+
+    async def aclose(self) -> None:
+        if isinstance(self._stream, httpx.AsyncByteStream):
+            await self._stream.aclose()
+
+
+def _limit_body(response: httpx.Response, limit: int | None) -> None:
+    """Make ``response`` refuse a body of more than ``limit`` bytes: at once when its
+    Content-Length says so, else as soon as reading it passes the limit."""
+    if limit is None:
+        return
+    length = response.headers.get("Content-Length", "")
+    if length.isascii() and length.isdigit() and int(length[:20]) > limit:
+        raise GoogleCalendarError(
+            response,
+            f"the body is {length} bytes, more than max_response_bytes ({limit}); "
+            "it was not read",
+        )
+    response.stream = _LimitedBody(response, limit)
 
 
 # Seconds a Retry-After may ask for and still be waited out; a longer wait is the
@@ -177,17 +303,25 @@ _MAX_RETRY_AFTER: Final = 600.0
 
 def _retry_after(response: httpx.Response) -> float | None:
     """Seconds a response's Retry-After asks for (RFC 9110 10.2.3: seconds or an
-    HTTP-date); None when it has none or it cannot be read."""
+    HTTP-date); None when it has none or it cannot be read.
+
+    A wait too long to write down (more than nine digits, a date past the year 9999)
+    is infinite: like any wait above _MAX_RETRY_AFTER it is not waited out. Only ASCII
+    digits count (``str.isdigit`` also takes ``²``); other text is no Retry-After.
+    """
     value = response.headers.get("Retry-After")
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        return float(value) if len(value) <= 9 else float("inf")
     date = parsedate_tz(value)
     if date is None:
         return None
-    return max(0.0, mktime_tz(date) - time.time())
+    try:
+        return max(0.0, mktime_tz(date) - time.time())
+    except (ValueError, OverflowError):
+        return float("inf")  # a year the calendar cannot hold: far in the future
 
 
 def _backoff(attempt: int, initial: float, maximum: float) -> float:
@@ -395,8 +529,12 @@ class FileTokenStore:
     """Keeps the token in a JSON file that only its owner may read (mode 0600).
 
     A save writes a temporary file beside the target, flushes it to disk and renames
-    it over the old file, so a crash never leaves half a token behind.
+    it over the old file, so a crash never leaves half a token behind. The temporary
+    file of a save that was killed is removed by a later save, once it is older than
+    STALE_AFTER seconds (a live save takes milliseconds).
     """
+
+    STALE_AFTER: Final = 60.0
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
@@ -411,7 +549,7 @@ class FileTokenStore:
             return None
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise OAuth2Error(f"the token file {self.path} is not valid JSON") from None
         if not isinstance(data, dict):
             raise OAuth2Error(f"the token file {self.path} does not hold a token")
@@ -431,26 +569,44 @@ class FileTokenStore:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        self._remove_stale()
+
+    def _remove_stale(self) -> None:
+        """Remove the temporary files that killed saves of this store left behind."""
+        prefix, cutoff = f".{self.path.name}.", time.time() - self.STALE_AFTER
+        with os.scandir(self.path.parent) as entries:
+            for entry in entries:
+                if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+                    continue
+                try:
+                    if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                        os.unlink(entry.path)
+                except OSError:
+                    pass  # removed meanwhile by another process's save
 
 
 class _Current:
     """The token in use and what the hot path needs, replaced as one object."""
 
-    __slots__ = ("credential", "refresh_at", "token")
+    __slots__ = ("credential", "refresh_at", "secrets", "token")
 
     def __init__(self, token: Token, leeway: float) -> None:
         access_token = token.get("access_token")
         if not isinstance(access_token, str) or not access_token:
             raise OAuth2Error("the token has no access_token")
         self.token = token
+        self.secrets = (access_token,)
         self.credential = f"Bearer {access_token}"
         expires_at = token.get("expires_at")
         lifetime = token.get("expires_in")
+        self.refresh_at = float("inf")
         if isinstance(expires_at, int | float):
-            margin = min(leeway, lifetime / 2) if isinstance(lifetime, int) else leeway
-            self.refresh_at = float(expires_at) - margin
-        else:
-            self.refresh_at = float("inf")
+            # A stored expiry too large for a float is as good as none.
+            with contextlib.suppress(OverflowError):
+                margin = (
+                    min(leeway, lifetime / 2) if isinstance(lifetime, int) else leeway
+                )
+                self.refresh_at = float(expires_at) - margin
 
     @property
     def refresh_token(self) -> str | None:
@@ -630,6 +786,7 @@ class OAuth2Auth(httpx.Auth):
         return self._async_lock
 
     def _sign(self, request: httpx.Request, current: _Current) -> None:
+        request.extensions[_SECRETS] = current.secrets
         request.headers["Authorization"] = current.credential
 
     # -- getting tokens (called with the lock held) -------------------------------
@@ -749,7 +906,7 @@ class OAuth2Auth(httpx.Auth):
         else:
             try:
                 data = response.json()
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, not UTF-8, too deep
                 data = None
         fields: dict[str, Any] = data if isinstance(data, dict) else {}
         error = fields.get("error")
@@ -762,7 +919,7 @@ class OAuth2Auth(httpx.Auth):
     def _refusal(
         self, status_code: int, error: object, description: object
     ) -> OAuth2Error:
-        code = error if isinstance(error, str) else None
+        code = self._scrub(error) if isinstance(error, str) else None
         text = self._scrub(description) if isinstance(description, str) else None
         if code == "invalid_client":
             what = (
@@ -790,8 +947,7 @@ class OAuth2Auth(httpx.Auth):
                 for name, value in current.token.items()
                 if _is_secret_field(name) and value
             ]
-        for secret in secrets:
-            text = text.replace(secret, "***")
+        text = _redact(text, secrets)
         return text if len(text) <= 300 else text[:300] + "..."
 
     def _token(
@@ -808,7 +964,9 @@ class OAuth2Auth(httpx.Auth):
             access_token=access_token,
             token_type=str(fields.pop("token_type", "Bearer")),
         )
-        expires_in = _seconds(fields.pop(self.EXPIRES_IN_FIELD, None))
+        expires_in = _seconds(
+            fields.pop(self.EXPIRES_IN_FIELD, None), self.EXPIRES_IN_FIELD
+        )
         if expires_in is None:
             expires_in = self.DEFAULT_EXPIRES_IN
         if expires_in is not None:
@@ -817,7 +975,8 @@ class OAuth2Auth(httpx.Auth):
         issued = self.REFRESH_TOKEN_FIELD in fields
         refresh_token = fields.pop(self.REFRESH_TOKEN_FIELD, None)
         refresh_expires_in = _seconds(
-            fields.pop(self.REFRESH_TOKEN_EXPIRES_IN_FIELD, None)
+            fields.pop(self.REFRESH_TOKEN_EXPIRES_IN_FIELD, None),
+            self.REFRESH_TOKEN_EXPIRES_IN_FIELD,
         )
         if isinstance(refresh_token, str) and refresh_token:
             if (
@@ -961,6 +1120,8 @@ class OAuth2Auth(httpx.Auth):
                 )
             self._pending.pop(expected.state, None)  # a code is exchanged once
         if error is not None:
+            error = self._scrub(error)
+            description = None if description is None else self._scrub(description)
             raise OAuth2Error(
                 f"the authorization server refused ({error})"
                 + (f": {description}" if description else ""),
@@ -992,18 +1153,33 @@ def _later(stored: Mapping[str, Any], current: _Current | None) -> bool:
     return not isinstance(current_expiry, int | float) or stored_expiry > current_expiry
 
 
-def _seconds(value: object) -> int | None:
-    """A lifetime in seconds from a token response field (a number or its text)."""
-    if isinstance(value, bool):
+# Token lifetimes are clamped to these bounds (seconds): a shorter one would have
+# nearly every request fetch a new token (0 or less: every request), and a longer one
+# (1e400, a 400-digit number) is no expiry worth tracking.
+_MIN_LIFETIME: Final = 30
+_MAX_LIFETIME: Final = 366 * 24 * 3600
+
+
+def _seconds(value: object, field: str) -> int | None:
+    """A lifetime in seconds from a token response field (a JSON number, or decimal
+    digits as text), clamped to _MIN_LIFETIME.._MAX_LIFETIME; None when there is
+    none. Anything else (NaN, "inf", an object) is an OAuth2Error naming the field."""
+    if value is None:
         return None
-    if isinstance(value, int | float):
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return int(float(value))
-        except ValueError:
-            return None
-    return None
+    number: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str):
+        text = value.strip()
+        whole, _, fraction = text.removeprefix("-").removeprefix("+").partition(".")
+        if all(part.isascii() and part.isdigit() for part in (whole, fraction or "0")):
+            number = float(whole) if len(whole) <= 15 else float("inf")
+            number = -number if text.startswith("-") else number
+    if number is None or math.isnan(number):
+        raise OAuth2Error(
+            f"the token response's {field!r} field is not a number of seconds"
+        )
+    return int(min(max(number, _MIN_LIFETIME), _MAX_LIFETIME))
 
 
 def _secure_endpoint(name: str, url: str) -> str:
@@ -1060,6 +1236,8 @@ class GoogleCalendarClient:
         max_attempts: Most attempts per request, the first included (1: no retries).
         backoff: Seconds before the first retry, at most (the wait doubles, jittered).
         max_backoff: Seconds a backoff wait never exceeds.
+        max_response_bytes: Most bytes of a response body read (None: no limit); a
+            larger one raises GoogleCalendarError.
     """
 
     def __init__(
@@ -1080,6 +1258,7 @@ class GoogleCalendarClient:
         max_attempts: int = 3,
         backoff: float = 0.5,
         max_backoff: float = 30.0,
+        max_response_bytes: int | None = _MAX_RESPONSE_BYTES,
     ) -> None:
         self._properties: dict[str, object] = {}
         if base_url is None:
@@ -1101,12 +1280,14 @@ class GoogleCalendarClient:
             auth=self._auth,
             timeout=timeout,
             transport=transport,
+            event_hooks={"response": [self._limit_body]},
         )
         if max_attempts < 1:
             raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
         self._max_attempts = max_attempts
         self._backoff = backoff
         self._max_backoff = max_backoff
+        self._max_response_bytes = max_response_bytes
 
     @classmethod
     def from_env(
@@ -1126,6 +1307,7 @@ class GoogleCalendarClient:
         max_attempts: int = 3,
         backoff: float = 0.5,
         max_backoff: float = 30.0,
+        max_response_bytes: int | None = _MAX_RESPONSE_BYTES,
     ) -> Self:
         """A client configured from environment variables (GOOGLE_CALENDAR_CLIENT_ID, GOOGLE_CALENDAR_CLIENT_SECRET).
 
@@ -1151,6 +1333,7 @@ class GoogleCalendarClient:
             max_attempts=max_attempts,
             backoff=backoff,
             max_backoff=max_backoff,
+            max_response_bytes=max_response_bytes,
         )
 
     def __repr__(self) -> str:
@@ -1229,6 +1412,10 @@ class GoogleCalendarClient:
             state=state,
             request=request,
         )
+
+    def _limit_body(self, response: httpx.Response) -> None:
+        """httpx's response event hook: the max_response_bytes limit."""
+        _limit_body(response, self._max_response_bytes)
 
     def _send(
         self,
@@ -1593,6 +1780,8 @@ class AsyncGoogleCalendarClient:
         max_attempts: Most attempts per request, the first included (1: no retries).
         backoff: Seconds before the first retry, at most (the wait doubles, jittered).
         max_backoff: Seconds a backoff wait never exceeds.
+        max_response_bytes: Most bytes of a response body read (None: no limit); a
+            larger one raises GoogleCalendarError.
     """
 
     def __init__(
@@ -1613,6 +1802,7 @@ class AsyncGoogleCalendarClient:
         max_attempts: int = 3,
         backoff: float = 0.5,
         max_backoff: float = 30.0,
+        max_response_bytes: int | None = _MAX_RESPONSE_BYTES,
     ) -> None:
         self._properties: dict[str, object] = {}
         if base_url is None:
@@ -1634,12 +1824,14 @@ class AsyncGoogleCalendarClient:
             auth=self._auth,
             timeout=timeout,
             transport=transport,
+            event_hooks={"response": [self._limit_body]},
         )
         if max_attempts < 1:
             raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
         self._max_attempts = max_attempts
         self._backoff = backoff
         self._max_backoff = max_backoff
+        self._max_response_bytes = max_response_bytes
 
     @classmethod
     def from_env(
@@ -1659,6 +1851,7 @@ class AsyncGoogleCalendarClient:
         max_attempts: int = 3,
         backoff: float = 0.5,
         max_backoff: float = 30.0,
+        max_response_bytes: int | None = _MAX_RESPONSE_BYTES,
     ) -> Self:
         """A client configured from environment variables (GOOGLE_CALENDAR_CLIENT_ID, GOOGLE_CALENDAR_CLIENT_SECRET).
 
@@ -1684,6 +1877,7 @@ class AsyncGoogleCalendarClient:
             max_attempts=max_attempts,
             backoff=backoff,
             max_backoff=max_backoff,
+            max_response_bytes=max_response_bytes,
         )
 
     def __repr__(self) -> str:
@@ -1762,6 +1956,10 @@ class AsyncGoogleCalendarClient:
             state=state,
             request=request,
         )
+
+    async def _limit_body(self, response: httpx.Response) -> None:
+        """httpx's response event hook: the max_response_bytes limit."""
+        _limit_body(response, self._max_response_bytes)
 
     async def _send(
         self,
