@@ -810,7 +810,7 @@ def _seconds(value: object, field: str) -> int | None:
         if all(part.isascii() and part.isdigit() for part in (whole, fraction or "0")):
             number = float(whole) if len(whole) <= 15 else float("inf")
             number = -number if text.startswith("-") else number
-    if number is None or math.isnan(number):
+    if number is None or (isinstance(number, float) and math.isnan(number)):
         raise OAuth2Error(
             f"the token response's {field!r} field is not a number of seconds"
         )
