@@ -105,6 +105,9 @@ class Credential:
     secret: bool
     data_type: str = "Text"
     optional: bool = False
+    # A Basic password may be empty (Stripe's and Chargebee's keys have none):
+    # from_env() takes a variable set to nothing, and refuses only one not set.
+    may_be_empty: bool = False
 
     @property
     def python_type(self) -> Identifier:
@@ -870,6 +873,7 @@ def _credentials(
             env_var=env_var(module, name),
             description=descriptions.get(name, ""),
             secret=name != "username",
+            may_be_empty=name == "password" and isinstance(auth, BasicAuth),
         )
         for name, _ in credential_names(data)
     )

@@ -128,6 +128,16 @@ def _env_required(environ: Mapping[str, str], variable: str, argument: str) -> s
     return value
 
 
+def _env_set(environ: Mapping[str, str], variable: str, argument: str) -> str:
+    """A value from the environment that may be empty, but must be set."""
+    value = environ.get(variable)
+    if value is None:
+        raise ValueError(
+            f"{argument} is required: set the {variable} variable (empty if there is none)"
+        )
+    return value
+
+
 def _env_optional(environ: Mapping[str, str], variable: str) -> str | None:
     """An optional value from the environment (None when unset or empty)."""
     return environ.get(variable) or None
@@ -505,7 +515,7 @@ class TwilioConversationsClient:
         env = os.environ if environ is None else environ
         return cls(
             username=_env_required(env, "TWILIO_CONVERSATIONS_USERNAME", "username"),
-            password=_env_required(env, "TWILIO_CONVERSATIONS_PASSWORD", "password"),
+            password=_env_set(env, "TWILIO_CONVERSATIONS_PASSWORD", "password"),
             edge=_env_optional(env, "TWILIO_CONVERSATIONS_EDGE") or "ashburn",
             region=_env_optional(env, "TWILIO_CONVERSATIONS_REGION") or "us1",
             base_url=base_url,
@@ -1030,7 +1040,7 @@ class AsyncTwilioConversationsClient:
         env = os.environ if environ is None else environ
         return cls(
             username=_env_required(env, "TWILIO_CONVERSATIONS_USERNAME", "username"),
-            password=_env_required(env, "TWILIO_CONVERSATIONS_PASSWORD", "password"),
+            password=_env_set(env, "TWILIO_CONVERSATIONS_PASSWORD", "password"),
             edge=_env_optional(env, "TWILIO_CONVERSATIONS_EDGE") or "ashburn",
             region=_env_optional(env, "TWILIO_CONVERSATIONS_REGION") or "us1",
             base_url=base_url,

@@ -440,3 +440,23 @@ def test_stale_temporary_files_are_removed_by_the_next_save(
     assert sorted(tmp_path.glob(".token.json.*.tmp")) == leftovers[1:]
     assert (tmp_path / ".other.json.x.tmp").exists()
     assert store.load() == {"access_token": "two"}
+
+
+# -- from_env() and an empty Basic password -------------------------------------------
+
+
+def test_from_env_takes_a_declared_empty_basic_password(
+    modules: dict[str, ModuleType], server: HostileServer
+) -> None:
+    module = modules["basic"]
+    environ = {"HOSTILE_BASIC_USERNAME": "sk_test_key", "HOSTILE_BASIC_PASSWORD": ""}
+    with module.HostileBasicClient.from_env(environ, base_url=server.url) as client:
+        assert client.thing() == {"ok": True}
+    sent = server.requests[-1][2]
+    assert sent["Authorization"] == httpx.BasicAuth("sk_test_key", "")._auth_header
+    with pytest.raises(ValueError, match="set the HOSTILE_BASIC_PASSWORD variable"):
+        module.HostileBasicClient.from_env({"HOSTILE_BASIC_USERNAME": "sk_test_key"})
+    with pytest.raises(ValueError, match="HOSTILE_BASIC_USERNAME"):
+        module.HostileBasicClient.from_env(
+            {"HOSTILE_BASIC_USERNAME": "", "HOSTILE_BASIC_PASSWORD": ""}
+        )
