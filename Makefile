@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate validate docs lsp test lint typecheck format bench clean
+.PHONY: generate validate docs new lsp test lint typecheck format bench clean
 
 # The virtual environment is made, and the pinned packages installed, when it is missing
 # or when pyproject.toml or constraints.txt changed since.
@@ -23,6 +23,11 @@ validate: $(STAMP)  ## check every spec, write nothing
 
 docs: $(STAMP)  ## write docs/spec-reference.md from the schema
 	$(BIN)/connectorc docs
+
+# make new NAME=Acme [AUTH=OAuth2] [GRANT=ClientCredentials]: specs/acme.yaml
+new: $(STAMP)  ## write a starter spec (connectorc new)
+	@test -n "$(NAME)" || { echo "usage: make new NAME=Acme [AUTH=ApiKey] [GRANT=...]"; exit 2; }
+	$(BIN)/connectorc new "$(NAME)" --auth $(or $(AUTH),ApiKey) $(if $(GRANT),--grant $(GRANT))
 
 # The YAML language server (npm, pinned by .tools/package-lock.json) for the editor
 # test. Without node and npm, or when `npm ci` fails (no registry access), it is

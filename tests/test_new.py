@@ -4,6 +4,7 @@ compiles, and imports; files are not overwritten without --force."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,22 @@ def test_outside_the_repository_the_modeline_survives_a_clone(
     assert (
         schema.read_bytes() == (ROOT / "schemas" / "connector.schema.json").read_bytes()
     )
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_new_runs_connectorc_new() -> None:
+    done = subprocess.run(
+        ["make", "-s", "-n", "new", "NAME=Acme Co", "AUTH=OAuth2", "GRANT=Password"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.splitlines()[-1] == (
+        '.venv/bin/connectorc new "Acme Co" --auth OAuth2 --grant Password'
+    )
+    refused = subprocess.run(
+        ["make", "-s", "new"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert refused.returncode != 0
+    assert refused.stdout.startswith("usage: make new NAME=Acme")
