@@ -1090,6 +1090,9 @@ def test_from_env_names_each_missing_variable(
         partial = {k: v for k, v in environ.items() if k != variable}
         with pytest.raises(ValueError, match=f"set the {variable} variable"):
             cls.from_env(partial)
+        if variable == "TWILIO_CONVERSATIONS_PASSWORD":  # Basic: may be set to nothing
+            cls.from_env({**partial, variable: ""}).close()
+            continue
         with pytest.raises(ValueError, match=f"set the {variable} variable"):
             cls.from_env({**partial, variable: ""})
 
