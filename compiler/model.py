@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import keyword
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -565,6 +565,17 @@ def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:
     methods = tuple(_method(m, by_name, default_format) for m in data["Methods"])
     auth = _auth(auth_data, by_name)
     credentials = _credentials(auth_data, auth, module)
+    # The spec's EnvironmentVariables replace the <MODULE>_<ARGUMENT> names.
+    variables: dict[str, str] = data.get("EnvironmentVariables", {})
+    credentials = tuple(
+        replace(c, env_var=variables.get(str(c.python_name), c.env_var))
+        for c in credentials
+    )
+    properties = tuple(
+        replace(p, env_var=variables.get(str(p.python_name), p.env_var))
+        for p in properties
+    )
+    by_name = {p.name: p for p in properties}
     used_types = {p.data_type for m in methods for p in m.parameters}
     used_types |= {p.data_type for p in properties}
     used_types |= {c.data_type for c in credentials}

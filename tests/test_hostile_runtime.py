@@ -460,3 +460,28 @@ def test_from_env_takes_a_declared_empty_basic_password(
         module.HostileBasicClient.from_env(
             {"HOSTILE_BASIC_USERNAME": "", "HOSTILE_BASIC_PASSWORD": ""}
         )
+
+
+def test_the_spec_names_the_environment_variables(
+    server: HostileServer, tmp_path: Path
+) -> None:
+    module = compile_text(
+        BASIC_SPEC.replace("Hostile Basic", "Stripe Like")
+        + "Properties:\n  - { Name: Account, IsOptional: true }\n"
+        + "EnvironmentVariables:\n"
+        + "  username: STRIPE_API_KEY\n  password: STRIPE_PASSWORD\n"
+        + "  account: STRIPE_ACCOUNT\n",
+        tmp_path,
+    )
+    environ = {
+        "STRIPE_API_KEY": "sk_test_key",
+        "STRIPE_PASSWORD": "",
+        "STRIPE_ACCOUNT": "acct_1",
+    }
+    with module.StripeLikeClient.from_env(environ, base_url=server.url) as client:
+        assert client.thing() == {"ok": True}
+        assert client._properties == {"Account": "acct_1"}
+    sent = server.requests[-1][2]
+    assert sent["Authorization"] == httpx.BasicAuth("sk_test_key", "")._auth_header
+    with pytest.raises(ValueError, match="set the STRIPE_API_KEY variable"):
+        module.StripeLikeClient.from_env({"STRIPE_LIKE_USERNAME": "x"})
