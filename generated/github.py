@@ -203,10 +203,11 @@ def _unexpected(response: httpx.Response) -> GithubError:
     """The error for a response that is not a success (2xx): an error status, or a
     redirect, which the client does not follow (it would carry the credentials)."""
     if response.is_redirect:
-        where = httpx.URL(response.headers.get("Location", "")).copy_with(query=None)
-        return GithubError(
-            response, f"a redirect to {where or '(no Location)'} is not followed"
-        )
+        try:
+            where = str(httpx.URL(response.headers["Location"]).copy_with(query=None))
+        except (KeyError, httpx.InvalidURL):
+            where = "(no valid Location)"
+        return GithubError(response, f"a redirect to {where} is not followed")
     if response.is_error:
         return GithubError(response)
     return GithubError(response, f"not a success status: {_excerpt(response)}")

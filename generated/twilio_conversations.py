@@ -179,9 +179,12 @@ def _unexpected(response: httpx.Response) -> TwilioConversationsError:
     """The error for a response that is not a success (2xx): an error status, or a
     redirect, which the client does not follow (it would carry the credentials)."""
     if response.is_redirect:
-        where = httpx.URL(response.headers.get("Location", "")).copy_with(query=None)
+        try:
+            where = str(httpx.URL(response.headers["Location"]).copy_with(query=None))
+        except (KeyError, httpx.InvalidURL):
+            where = "(no valid Location)"
         return TwilioConversationsError(
-            response, f"a redirect to {where or '(no Location)'} is not followed"
+            response, f"a redirect to {where} is not followed"
         )
     if response.is_error:
         return TwilioConversationsError(response)

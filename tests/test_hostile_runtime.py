@@ -241,8 +241,18 @@ def test_redirect_is_an_error_not_none(
     assert "https://elsewhere.example/login is not followed" in str(caught.value)
     assert "abc" not in str(caught.value)
     server.answer("/text", Answer(301, b"moved", (("Location", "/elsewhere"),)))
-    with api(modules, server) as client, pytest.raises(modules["api"].HostileApiError):
+    with (
+        api(modules, server) as client,
+        pytest.raises(modules["api"].HostileApiError, match="/elsewhere is not"),
+    ):
         client.text()
+    # (A Location httpx cannot parse is its RemoteProtocolError, before we see it.)
+    server.answer("/thing", Answer(307, b""))
+    with (
+        api(modules, server) as client,
+        pytest.raises(modules["api"].HostileApiError, match="no valid Location"),
+    ):
+        client.thing()
 
 
 def test_excerpt_masks_the_credentials_the_server_echoes(
