@@ -151,11 +151,12 @@ _SECRETS: Final = "connectorc.secrets"
 
 
 def _redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret masked as ***, also URL-encoded (servers echo
-    either)."""
+    """``text`` with every secret masked as ***, also URL-encoded or escaped as in a
+    JSON string (servers echo any of these)."""
     for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
         encoded = quote(secret, safe="")
-        for form in (secret, encoded, encoded.replace("%20", "+")):
+        forms = {secret, encoded, encoded.replace("%20", "+"), json.dumps(secret)[1:-1]}
+        for form in sorted(forms, key=len, reverse=True):
             text = text.replace(form, "***")
     return text
 

@@ -32,7 +32,7 @@ from tests.support import ROOT, compile_text
 
 pytestmark = pytest.mark.slow
 
-API_KEY = "key-Zq8+/ secret"
+API_KEY = "key-Zq8+/ sécret"
 PASSWORD = "pw-7Yt+ secret"
 CLIENT_SECRET = "cs-4Rk+/ secret"
 
@@ -258,7 +258,8 @@ def test_redirect_is_an_error_not_none(
 def test_excerpt_masks_the_credentials_the_server_echoes(
     modules: dict[str, ModuleType], server: HostileServer
 ) -> None:
-    echo = f"bad key {API_KEY} / {httpx.QueryParams({'k': API_KEY})} ".encode()
+    echo = f"bad key {API_KEY} / {httpx.QueryParams({'k': API_KEY})} / "
+    echo = (echo + json.dumps({"key": API_KEY}) + " ").encode()
     server.answer("/thing", Answer(body=echo * 3))
     with (
         api(modules, server) as client,
