@@ -23,6 +23,7 @@ from email.utils import mktime_tz, parsedate_tz
 from types import TracebackType
 from typing import Any, Final, Literal, Self
 from urllib.parse import quote
+import zlib
 
 import httpx
 
@@ -230,13 +231,38 @@ _MAX_RESPONSE_BYTES: Final = 32 * 1024 * 1024
 
 
 class _LimitedBody(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A response body that stops being read once it passes ``limit`` bytes (as they
-    come over the wire, before any decompression), raising the connector's error."""
+    """A response body that stops being read once it passes ``limit`` bytes, raising
+    the connector's error: as they come over the wire, and for gzip and deflate (which
+    httpx decodes) also as they will be decoded, since a compression bomb is small on
+    the wire. Decoding here only counts; httpx decodes the body as ever."""
 
     def __init__(self, response: httpx.Response, limit: int) -> None:
         self._response = response
         self._stream = response.stream
         self._limit = limit
+        self._seen = self._decoded = 0
+        encoding = response.headers.get("Content-Encoding", "").strip().lower()
+        self._inflate = (
+            zlib.decompressobj(zlib.MAX_WBITS | 16)
+            if encoding in ("gzip", "x-gzip")
+            else zlib.decompressobj()
+            if encoding == "deflate"
+            else None
+        )
+
+    def _count(self, chunk: bytes) -> None:
+        self._seen += len(chunk)
+        data = chunk
+        try:
+            while self._inflate is not None and data and self._decoded <= self._limit:
+                # At most what is left of the limit (and one byte) at a time.
+                room = self._limit + 1 - self._decoded
+                self._decoded += len(self._inflate.decompress(data, room))
+                data = self._inflate.unconsumed_tail
+        except zlib.error:
+            self._inflate = None  # not what it says: httpx reports that itself
+        if max(self._seen, self._decoded) > self._limit:
+            raise self._too_large()
 
     def _too_large(self) -> TwilioConversationsError:
         return TwilioConversationsError(
@@ -247,20 +273,14 @@ class _LimitedBody(httpx.SyncByteStream, httpx.AsyncByteStream):
 
     def __iter__(self) -> Iterator[bytes]:
         assert isinstance(self._stream, httpx.SyncByteStream)
-        seen = 0
         for chunk in self._stream:
-            seen += len(chunk)
-            if seen > self._limit:
-                raise self._too_large()
+            self._count(chunk)
             yield chunk
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         assert isinstance(self._stream, httpx.AsyncByteStream)
-        seen = 0
         async for chunk in self._stream:
-            seen += len(chunk)
-            if seen > self._limit:
-                raise self._too_large()
+            self._count(chunk)
             yield chunk
 
     def close(self) -> None:

@@ -12,6 +12,7 @@ or be read whole into memory.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import logging
 import os
@@ -19,6 +20,7 @@ import signal
 import subprocess
 import sys
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -357,6 +359,35 @@ def test_declared_length_over_the_limit_is_refused_unread(
     assert modules["api"]._MAX_RESPONSE_BYTES == 32 * 1024 * 1024
     with api(modules, server) as client:  # the default limit lets it through
         assert client.thing() == "x" * 200_000
+
+
+def test_compression_bomb_is_counted_as_decoded(
+    modules: dict[str, ModuleType], server: HostileServer
+) -> None:
+    bomb = gzip.compress(b'"' + b"0" * (64 * 1024 * 1024) + b'"')
+    assert len(bomb) < 256 * 1024  # small on the wire
+    server.answer("/thing", Answer(body=bomb, headers=(("Content-Encoding", "gzip"),)))
+    with (
+        api(modules, server, max_response_bytes=1024 * 1024) as client,
+        pytest.raises(modules["api"].HostileApiError, match="max_response_bytes"),
+    ):
+        client.thing()
+    # Compressed bodies within the limit decode as ever.
+    document = json.dumps({"items": list(range(20_000))}).encode()
+    for encoding, body in (
+        ("gzip", gzip.compress(document)),
+        ("deflate", zlib.compress(document)),
+    ):
+        server.answer(
+            "/thing", Answer(body=body, headers=(("Content-Encoding", encoding),))
+        )
+        with api(modules, server, max_response_bytes=len(document) + 1) as client:
+            assert client.thing() == {"items": list(range(20_000))}
+        with (
+            api(modules, server, max_response_bytes=len(document) - 1) as client,
+            pytest.raises(modules["api"].HostileApiError, match="max_response_bytes"),
+        ):
+            client.thing()
 
 
 def test_token_endpoint_body_is_limited_too(
