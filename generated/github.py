@@ -18,6 +18,7 @@ import random
 import re
 import threading
 import time
+import zlib
 from collections import deque
 from collections.abc import AsyncIterator, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -26,7 +27,6 @@ from email.utils import mktime_tz, parsedate_tz
 from types import TracebackType
 from typing import Any, Final, Literal, NotRequired, Self, TypedDict, cast
 from urllib.parse import quote
-import zlib
 
 import httpx
 

@@ -22,6 +22,7 @@ import random
 import tempfile
 import threading
 import time
+import zlib
 from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
@@ -39,7 +40,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Literal, Protocol, Self
 from urllib.parse import quote
-import zlib
 
 import httpx
 from authlib.common.security import generate_token  # type: ignore[import-untyped, unused-ignore]

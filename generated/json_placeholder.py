@@ -14,6 +14,7 @@ import asyncio
 import json
 import random
 import time
+import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +22,6 @@ from email.utils import mktime_tz, parsedate_tz
 from types import TracebackType
 from typing import Any, Final, Literal, Self
 from urllib.parse import quote
-import zlib
 
 import httpx
 

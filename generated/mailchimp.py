@@ -17,6 +17,7 @@ import os
 import random
 import threading
 import time
+import zlib
 from collections import deque
 from collections.abc import AsyncIterator, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -25,7 +26,6 @@ from email.utils import mktime_tz, parsedate_tz
 from types import TracebackType
 from typing import Any, Final, Literal, Self
 from urllib.parse import quote
-import zlib
 
 import httpx
 

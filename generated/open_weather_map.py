@@ -15,13 +15,13 @@ import json
 import os
 import random
 import time
+import zlib
 from collections.abc import AsyncIterator, Generator, Iterable, Iterator, Mapping
 from decimal import Decimal
 from email.utils import mktime_tz, parsedate_tz
 from types import TracebackType
 from typing import Any, Final, Literal, Self
 from urllib.parse import quote
-import zlib
 
 import httpx
 

@@ -21,6 +21,7 @@ import random
 import tempfile
 import threading
 import time
+import zlib
 from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
@@ -36,7 +37,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Protocol, Self
 from urllib.parse import quote
-import zlib
 
 import httpx
 from authlib.oauth2.rfc6749.parameters import (  # type: ignore[import-untyped, unused-ignore]

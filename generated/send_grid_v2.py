@@ -15,12 +15,12 @@ import json
 import os
 import random
 import time
+import zlib
 from collections.abc import AsyncIterator, Generator, Iterable, Iterator, Mapping
 from email.utils import mktime_tz, parsedate_tz
 from types import TracebackType
 from typing import Any, Final, Literal, Self
 from urllib.parse import parse_qsl, quote, urlencode
-import zlib
 
 import httpx
 

@@ -22,6 +22,7 @@ import random
 import tempfile
 import threading
 import time
+import zlib
 from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
@@ -37,7 +38,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Literal, Protocol, Self
 from urllib.parse import quote, quote_plus
-import zlib
 
 import httpx
 from authlib.oauth2.rfc6749.parameters import (  # type: ignore[import-untyped, unused-ignore]

@@ -16,6 +16,7 @@ import json
 import os
 import random
 import time
+import zlib
 from collections.abc import AsyncIterator, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +24,6 @@ from email.utils import mktime_tz, parsedate_tz
 from types import TracebackType
 from typing import Any, Final, Literal, Self
 from urllib.parse import quote
-import zlib
 
 import httpx
 

@@ -17,13 +17,13 @@ import os
 import random
 import secrets
 import time
+import zlib
 from collections.abc import AsyncIterator, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from email.utils import mktime_tz, parsedate_tz
 from types import TracebackType
 from typing import Any, Final, Literal, Self
 from urllib.parse import parse_qsl, quote
-import zlib
 
 import httpx
 from authlib.oauth1.rfc5849.parameters import prepare_headers  # type: ignore[import-untyped]
