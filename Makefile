@@ -4,14 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate validate docs lsp redis-server test lint typecheck format bench clean
+.PHONY: generate validate docs new lsp redis-server test lint typecheck format bench clean
 
 # The virtual environment is made, and the pinned packages installed, when it is missing
 # or when pyproject.toml or constraints.txt changed since.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing the pinned packages into $(VENV) (a minute on a fresh machine)..."
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install -c constraints.txt -e '.[dev]'
 	touch $@
 
 generate: $(STAMP)  ## compile every specs/*.yaml into generated/
@@ -23,16 +24,27 @@ validate: $(STAMP)  ## check every spec, write nothing
 docs: $(STAMP)  ## write docs/spec-reference.md from the schema
 	$(BIN)/connectorc docs
 
+# make new NAME=Acme [AUTH=OAuth2] [GRANT=ClientCredentials]: specs/acme.yaml
+new: $(STAMP)  ## write a starter spec (connectorc new)
+	@test -n "$(NAME)" || { echo "usage: make new NAME=Acme [AUTH=ApiKey] [GRANT=...]"; exit 2; }
+	$(BIN)/connectorc new "$(NAME)" --auth $(or $(AUTH),ApiKey) $(if $(GRANT),--grant $(GRANT))
+
 # The YAML language server (npm, pinned by .tools/package-lock.json) for the editor
-# test. Without node and npm it is skipped, and the test says why.
+# test. Without node and npm, or when `npm ci` fails (no registry access), it is
+# skipped: .tools/npm-ci.failed keeps npm's output, and the test names it as the reason.
 LSP := .tools/node_modules/yaml-language-server/bin/yaml-language-server
+NPM_FAILED := .tools/npm-ci.failed
 $(LSP): .tools/package.json .tools/package-lock.json
+	rm -f $(NPM_FAILED)
 	cd .tools && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 lsp:  ## install yaml-language-server into .tools/ (when node and npm exist)
 	@if command -v node >/dev/null && command -v npm >/dev/null; then \
-		$(MAKE) --no-print-directory $(LSP); \
+		$(MAKE) --no-print-directory $(LSP) 2>$(NPM_FAILED).tmp \
+			&& rm -f $(NPM_FAILED).tmp \
+			|| { mv $(NPM_FAILED).tmp $(NPM_FAILED); cat $(NPM_FAILED); \
+			     echo "npm ci failed: the yaml-language-server test will be skipped"; }; \
 	else \
 		echo "node/npm not found: the yaml-language-server test will be skipped"; \
 	fi
@@ -67,4 +79,5 @@ bench: $(STAMP) redis-server  ## benchmarks: ratios against a baseline measured 
 	$(BIN)/python -m tests.bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .tools/node_modules
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .tools/node_modules \
+		.tools/npm-ci.failed

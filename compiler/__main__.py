@@ -1,4 +1,5 @@
-"""``python -m compiler`` runs the command line, as ``connectorc`` does."""
+"""``python -m connectorc`` (``python -m compiler`` in the repository) runs the command
+line, as ``connectorc`` does."""
 
 from .cli import main
 

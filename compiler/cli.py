@@ -1,5 +1,5 @@
-"""The command line: ``connectorc validate|generate [SPEC...]``, ``new``, ``docs``,
-``login``, ``call`` and ``methods``."""
+"""The command line: ``connectorc validate|generate [SPEC...]``, ``new``, ``schema``,
+``docs``, ``login``, ``call`` and ``methods``."""
 
 from __future__ import annotations
 
@@ -35,6 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _docs(args.output, check=args.check)
     if args.command in TRY_COMMANDS:
         return run_try_command(args)
+    if args.command == "schema":
+        return _schema(args.folder / SCHEMA_PATH.name)
     specs, problem = _specs(args.specs)
     if problem:
         print(f"connectorc: {problem}", file=sys.stderr)
@@ -127,6 +129,18 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument(
         "--force", action="store_true", help="overwrite the file if it exists"
     )
+    schema_command = commands.add_parser(
+        "schema",
+        help="write the connector schema beside your specs, for editors' modelines",
+    )
+    schema_command.add_argument(
+        "folder",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_SPECS,
+        metavar="FOLDER",
+        help="where to write connector.schema.json (default: specs/)",
+    )
     docs = commands.add_parser(
         "docs", help="write the spec reference (Markdown) from the schema"
     )
@@ -172,6 +186,22 @@ def _docs(output: Path, *, check: bool) -> int:
     return 0
 
 
+def _schema(target: Path) -> int:
+    """Write the connector schema to ``target`` unless it is already that."""
+    text = SCHEMA_PATH.read_bytes()
+    try:
+        current: bytes | None = target.read_bytes()
+    except FileNotFoundError:
+        current = None
+    if current == text:
+        print(f"unchanged {target.as_posix()}")
+        return 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(text)
+    print(f"{'created' if current is None else 'updated'} {target.as_posix()}")
+    return 0
+
+
 def _new(
     name: str, auth: str, grant: str | None, output: Path | None, *, force: bool
 ) -> int:
@@ -191,10 +221,14 @@ def _new(
             file=sys.stderr,
         )
         return 2
-    # The modeline points at the project's schema when there is one here, else at
-    # the copy inside the installed package.
+    # The modeline points at this repository's schema when there is one here; else
+    # at a copy beside the spec (connectorc schema), a relative path that still holds
+    # when the user's repository is cloned elsewhere (the installed package's copy
+    # would not: it lies in one machine's site-packages).
     local = Path("schemas") / SCHEMA_PATH.name
-    schema = local if local.is_file() else SCHEMA_PATH
+    schema = local if local.is_file() else path.parent / SCHEMA_PATH.name
+    if schema != local:
+        _schema(schema)
     text = starter_spec(name, auth, grant, spec=path, schema=schema)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import keyword
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -109,6 +109,9 @@ class Credential:
     secret: bool
     data_type: str = "Text"
     optional: bool = False
+    # A Basic password may be empty (Stripe's and Chargebee's keys have none):
+    # from_env() takes a variable set to nothing, and refuses only one not set.
+    may_be_empty: bool = False
 
     @property
     def python_type(self) -> Identifier:
@@ -742,6 +745,17 @@ def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:
     )
     auth = _auth(auth_data, by_name)
     credentials = _credentials(auth_data, auth, module)
+    # The spec's EnvironmentVariables replace the <MODULE>_<ARGUMENT> names.
+    variables: dict[str, str] = data.get("EnvironmentVariables", {})
+    credentials = tuple(
+        replace(c, env_var=variables.get(str(c.python_name), c.env_var))
+        for c in credentials
+    )
+    properties = tuple(
+        replace(p, env_var=variables.get(str(p.python_name), p.env_var))
+        for p in properties
+    )
+    by_name = {p.name: p for p in properties}
     used_types = {p.data_type for m in methods for p in m.parameters}
     used_types |= {p.data_type for p in properties}
     used_types |= {c.data_type for c in credentials}
@@ -1091,6 +1105,7 @@ def _credentials(
             env_var=env_var(module, name),
             description=descriptions.get(name, ""),
             secret=name != "username",
+            may_be_empty=name == "password" and isinstance(auth, BasicAuth),
         )
         for name, _ in credential_names(data)
     )

@@ -184,7 +184,9 @@ def _env_expression(item: Credential | Property) -> Code:
     """The expression ``from_env()`` passes for a credential or property."""
     variable = literal(item.env_var)
     required = not item.optional
-    if required:
+    if isinstance(item, Credential) and item.may_be_empty:
+        text = f"_env_set(env, {variable}, {literal(str(item.python_name))})"
+    elif required:
         text = f"_env_required(env, {variable}, {literal(str(item.python_name))})"
     else:
         text = f"_env_optional(env, {variable})"

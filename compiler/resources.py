@@ -1,7 +1,7 @@
 """Where the compiler's data lives: its Jinja templates and the connector schema.
 
-An installed wheel carries them inside the package (``compiler/_templates``,
-``compiler/_schemas``; pyproject.toml maps the repository's top-level ``templates/``
+An installed wheel carries them inside the package (``connectorc/_templates``,
+``connectorc/_schemas``; pyproject.toml maps the repository's top-level ``templates/``
 and ``schemas/`` there). A source checkout, or an editable install, has them at the top
 of the repository. The packaged copy wins when it is there.
 """
@@ -18,7 +18,8 @@ _SOURCE_ROOT = Path(__file__).resolve().parent.parent
 
 def resource_folder(name: str) -> Path:
     """The folder of data ``name`` (``templates`` or ``schemas``) as a real path."""
-    packaged = files("compiler").joinpath(f"_{name}")
+    # The package is `compiler` in the repository and `connectorc` once installed.
+    packaged = files(__package__ or "compiler").joinpath(f"_{name}")
     if packaged.is_dir():
         # A wheel installs as plain files, so the context manager hands back the
         # folder itself; nothing is extracted or cleaned up.

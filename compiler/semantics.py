@@ -45,6 +45,7 @@ RESERVED_ARGUMENTS = frozenset(
         "max_attempts",
         "backoff",
         "max_backoff",
+        "max_response_bytes",
     }
 )
 # Argument names a spec may not take, each with the end of the sentence saying why.
@@ -118,6 +119,8 @@ XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 STRFTIME_DIRECTIVE = re.compile(r"%[-#]?[aAwdbBmyYHIpMSfzZjUWcxXGuVeFTsDRr]")
 # Arguments an iter_<method>() takes besides the method's own.
 PAGED_ARGUMENTS = ("max_pages", "max_items")
+# An environment variable's name, as POSIX shells accept one.
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 SINGLE_BRACES = re.compile(r"\{\s*([A-Za-z_][\w ]*?)\s*\}")
 
 
@@ -233,6 +236,7 @@ class _Checker:
         yield from self.check_base_url(properties)
         yield from self.check_methods(properties)
         yield from self.check_property_names(properties)
+        yield from self.check_environment_variables(properties)
         yield from self.check_auth_fields()
         yield from self.check_wire_text()
         yield from oauth2_errors(self.spec)
@@ -296,6 +300,46 @@ class _Checker:
                 "for a file name",
                 f"shorten the Name to at most {MAX_MODULE_NAME} letters and digits",
             )
+
+    def check_environment_variables(
+        self, properties: list[dict[str, Any]]
+    ) -> Iterator[Diagnostic]:
+        """EnvironmentVariables: each names an argument of the client, a variable
+        name, and no variable serves two arguments."""
+        arguments = [name for name, _ in credential_names(self.data["Authentication"])]
+        arguments += [python_name(p, p["Name"]) for p in properties]
+        seen: dict[str, str] = {}
+        for argument, variable in self.data.get("EnvironmentVariables", {}).items():
+            path: JsonPath = ("EnvironmentVariables", argument)
+            if argument not in arguments:
+                hint = did_you_mean(argument, arguments) or (
+                    f"name one of {', '.join(sorted(arguments))}"
+                    if arguments
+                    else "remove it: the client takes no credentials or properties"
+                )
+                yield self.error(
+                    path,
+                    f"EnvironmentVariables names '{argument}', which is not an "
+                    "argument of the client",
+                    hint,
+                    key=True,
+                )
+            if not ENV_NAME.fullmatch(variable):
+                yield self.error(
+                    path,
+                    f"{variable!r} is not an environment variable name",
+                    "use letters, digits and _, not starting with a digit, as in "
+                    "'STRIPE_API_KEY'",
+                )
+            elif variable in seen:
+                yield self.error(
+                    path,
+                    f"the variable '{variable}' is already the one of "
+                    f"'{seen[variable]}'",
+                    "give each argument its own variable",
+                )
+            else:
+                seen[variable] = argument
 
     def check_properties(
         self, properties: list[dict[str, Any]]

@@ -30,6 +30,8 @@ SERVER = (
     / "yaml-language-server"
 )
 
+NPM_FAILED = Path(".tools") / "npm-ci.failed"
+
 # What the client tells the server about the settings of its "yaml" section.
 YAML_SETTINGS: dict[str, Any] = {
     "validate": True,
@@ -39,16 +41,26 @@ YAML_SETTINGS: dict[str, Any] = {
 }
 
 
-def node_problem() -> str | None:
+def node_problem(root: Path = ROOT) -> str | None:
     """Why the language server cannot run here, or None when it can."""
     if shutil.which("node") is None:
         return "node is not installed: the yaml-language-server test needs Node.js 20+"
-    if not SERVER.exists():
+    server = root / SERVER.relative_to(ROOT)
+    if server.exists():
+        return None
+    failed = root / NPM_FAILED
+    if failed.exists():  # written by `make lsp` when `npm ci` failed
+        text = failed.read_text(errors="replace")
+        lines = [line for line in text.splitlines() if not line.startswith("make")]
+        lines = [line for line in lines if line.strip()] or ["?"]
         return (
-            f"{SERVER.relative_to(ROOT)} is missing: run `make lsp` "
-            "(make test does it when npm is installed)"
+            f"`npm ci` failed in .tools (no npm registry?), so "
+            f"{SERVER.relative_to(ROOT)} is missing: {lines[-1].strip()[:200]}"
         )
-    return None
+    return (
+        f"{SERVER.relative_to(ROOT)} is missing: run `make lsp` "
+        "(make test does it when npm is installed)"
+    )
 
 
 class LanguageServer:

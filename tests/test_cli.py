@@ -14,7 +14,7 @@ from tests.support import ROOT
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "compiler", *args],
+        [sys.executable, "-m", "connectorc", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -128,7 +128,7 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
         specs = [str(p) for p in SPEC_FILES]
         env = {**os.environ, "PYTHONHASHSEED": seed}
         done = subprocess.run(
-            [sys.executable, "-m", "compiler", "generate", "-o", str(out), *specs],
+            [sys.executable, "-m", "connectorc", "generate", "-o", str(out), *specs],
             cwd=tmp_path,
             env=env,
             capture_output=True,

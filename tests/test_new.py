@@ -3,6 +3,8 @@ compiles, and imports; files are not overwritten without --force."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -100,3 +102,54 @@ def test_a_name_that_cannot_compile_is_reported_at_once(
     assert main(["new", "Json", "--auth", "None"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("specs/json.yaml:6:7: Name 'Json' would generate json.py")
+
+
+def test_outside_the_repository_the_modeline_survives_a_clone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No schemas/ here: the schema is written beside the spec, and the modeline is
+    relative to it, so moving the user's repository keeps the editor working."""
+    project = tmp_path / "mine"
+    project.mkdir()
+    monkeypatch.chdir(project)
+    assert main(["new", "Acme", "--auth", "ApiKey"]) == 0
+    schema = project / "specs" / "connector.schema.json"
+    assert (
+        schema.read_bytes() == (ROOT / "schemas" / "connector.schema.json").read_bytes()
+    )
+    assert "created specs/connector.schema.json" in capsys.readouterr().out
+    clone = tmp_path / "elsewhere" / "deeper" / "clone"
+    shutil.copytree(project, clone)
+    spec = clone / "specs" / "acme.yaml"
+    first = spec.read_text(encoding="utf-8").split("\n", 1)[0]
+    assert first == "# yaml-language-server: $schema=connector.schema.json"
+    assert (spec.parent / first.rsplit("=", 1)[1]).is_file()
+    # A second spec leaves the schema as it is; `connectorc schema` refreshes it.
+    assert main(["new", "Beta", "--auth", "None"]) == 0
+    schema.write_text("{}")
+    assert main(["schema"]) == 0
+    assert "updated specs/connector.schema.json" in capsys.readouterr().out
+    assert main(["schema"]) == 0
+    assert "unchanged specs/connector.schema.json" in capsys.readouterr().out
+    assert (
+        schema.read_bytes() == (ROOT / "schemas" / "connector.schema.json").read_bytes()
+    )
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_new_runs_connectorc_new() -> None:
+    done = subprocess.run(
+        ["make", "-s", "-n", "new", "NAME=Acme Co", "AUTH=OAuth2", "GRANT=Password"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.splitlines()[-1] == (
+        '.venv/bin/connectorc new "Acme Co" --auth OAuth2 --grant Password'
+    )
+    refused = subprocess.run(
+        ["make", "-s", "new"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert refused.returncode != 0
+    assert refused.stdout.startswith("usage: make new NAME=Acme")

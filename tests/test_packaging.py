@@ -106,7 +106,8 @@ def test_installed_wheel_finds_its_templates_and_schema(
     where = _run(
         installed / "python",
         "-c",
-        "import compiler.resources as r; print(r.TEMPLATES_PATH); print(r.SCHEMA_PATH)",
+        "import connectorc.resources as r; "
+        "print(r.TEMPLATES_PATH); print(r.SCHEMA_PATH)",
         cwd=tmp_path,
     ).stdout.split()
     assert all(str(ROOT) not in path for path in where), where
@@ -126,6 +127,39 @@ def test_installed_wheel_finds_its_templates_and_schema(
 def test_installed_version(installed: Path, tmp_path: Path) -> None:
     done = _run(installed / "connectorc", "--version", cwd=tmp_path)
     assert done.stdout.strip() == f"connectorc {__version__}"
+
+
+@pytest.mark.slow
+def test_installed_import_name_is_distinctive(installed: Path, tmp_path: Path) -> None:
+    """The wheel installs `connectorc`, not a `compiler` package anyone may have."""
+    done = _run(installed / "python", "-m", "connectorc", "--version", cwd=tmp_path)
+    assert done.stdout.strip() == f"connectorc {__version__}"
+    probe = "import importlib.util as u; print(u.find_spec('compiler'))"
+    assert _run(installed / "python", "-c", probe, cwd=tmp_path).stdout.strip() == (
+        "None"
+    )
+
+
+@pytest.mark.slow
+def test_pip_install_brings_what_generated_modules_need(installed: Path) -> None:
+    """`pip install .` alone gives httpx and authlib: the wheel requires them."""
+    [metadata] = (installed.parent / "lib").glob(
+        "python*/site-packages/connectorc-*/METADATA"
+    )
+    requires = [
+        line.removeprefix("Requires-Dist: ")
+        for line in metadata.read_text().splitlines()
+        if line.startswith("Requires-Dist: ") and "extra ==" not in line
+    ]
+
+    def normal(requirement: str) -> tuple[str, list[str]]:
+        """Name and sorted specifiers: the METADATA may order them differently."""
+        text = requirement.lower().replace(" ", "")
+        start = min(text.index(c) for c in "<>=" if c in text)
+        return text[:start], sorted(text[start:].split(","))
+
+    assert normal(HTTPX_REQUIREMENT) in [normal(r) for r in requires]
+    assert normal(AUTHLIB_REQUIREMENT) in [normal(r) for r in requires]
 
 
 def test_version_is_the_projects() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import types
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -114,12 +113,15 @@ def clock(
     clock = Clock()
     monkeypatch.setattr(lab, "time", clock)
 
+    real_sleep = asyncio.sleep
+
     async def sleep(seconds: float) -> None:
         clock.sleep(seconds)
-        await asyncio.sleep(0)
+        await real_sleep(0)
 
-    fake = types.SimpleNamespace(**{**vars(asyncio), "sleep": sleep})
-    monkeypatch.setattr(lab, "asyncio", fake)
+    # The module imports asyncio where it first needs it (a sync client never does),
+    # so the async waits are set on the clock through asyncio itself.
+    monkeypatch.setattr(asyncio, "sleep", sleep)
     return clock
 
 
