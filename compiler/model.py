@@ -41,6 +41,7 @@ __all__ = [
     "Property",
     "RateLimits",
     "Retries",
+    "SessionAuth",
     "build_connector",
 ]
 
@@ -393,7 +394,47 @@ class OAuth1Auth:
         return Identifier("rsa_key" if rsa else "client_secret")
 
 
-Auth = NoAuth | ApiKeyAuth | BasicAuth | AuthFieldsAuth | OAuth1Auth | OAuth2Auth
+@dataclass(frozen=True)
+class SessionAuth:
+    """AuthType Session: a login request with the user's credentials gives a token.
+
+    The token comes from a dotted path in the JSON body, a header or a cookie of the
+    login response (``token_source``, ``token_name``), and goes into ``header`` as
+    ``format`` says.
+    """
+
+    login_url: str
+    login_url_parts: tuple[PathPart, ...]
+    login_format: Literal["Json", "Form", "Basic"]
+    login_fields: tuple[tuple[str, str], ...]
+    token_source: Literal["Body", "Header", "Cookie"]
+    token_name: str
+    expires_in_path: str | None
+    expires_in: int | None
+    header: str
+    format: str
+    kind: Literal["Session"] = "Session"
+
+    @property
+    def exports(self) -> tuple[str, ...]:
+        return (
+            "FileTokenStore",
+            "LoginError",
+            "MemoryTokenStore",
+            "SessionToken",
+            "TokenStore",
+        )
+
+
+Auth = (
+    NoAuth
+    | ApiKeyAuth
+    | BasicAuth
+    | AuthFieldsAuth
+    | OAuth1Auth
+    | OAuth2Auth
+    | SessionAuth
+)
 
 
 @dataclass(frozen=True)
@@ -464,7 +505,7 @@ class Connector:
         names += [m.shape_name for m in self.methods if m.shape_name]
         if self.auth.kind != "None":
             names.append(self.auth_class_name)
-        if isinstance(self.auth, OAuth2Auth):
+        if isinstance(self.auth, OAuth2Auth | SessionAuth):
             names += self.auth.exports
         if self.auth.kind == "OAuth1":
             names += ["ACCESS_TOKEN_URL", "AUTHORIZE_URL", "REQUEST_TOKEN_URL"]
@@ -500,6 +541,7 @@ class Connector:
             "AuthFields": "AuthFieldsAuth",
             "OAuth2": "OAuth2Auth",
             "OAuth1": "OAuth1Auth",
+            "Session": "SessionAuth",
         }
         return Identifier(names.get(self.auth.kind, "NoAuth"))
 
@@ -792,6 +834,8 @@ def _auth(data: dict[str, Any], properties: dict[str, Property]) -> Auth:
             callback_url=data.get("CallbackUrl"),
             realm=data.get("Realm"),
         )
+    if auth_type == "Session":
+        return _session(data, properties)
     if auth_type == "AuthFields":
         return AuthFieldsAuth(
             tuple(
@@ -841,6 +885,43 @@ def _oauth2(data: dict[str, Any], properties: dict[str, Property]) -> OAuth2Auth
     )
 
 
+SESSION_FIELDS = (("username", "{Username}"), ("password", "{Password}"))
+
+
+def _session(data: dict[str, Any], properties: dict[str, Property]) -> SessionAuth:
+    source, name = "Body", data.get("TokenPath", "")
+    if "TokenHeader" in data:
+        source, name = "Header", data["TokenHeader"]
+    elif "TokenCookie" in data:
+        source, name = "Cookie", data["TokenCookie"]
+    login_format = data.get("LoginFormat", "Json")
+    fields = data.get("LoginFields")
+    return SessionAuth(
+        login_url=data["LoginUrl"],
+        login_url_parts=_split_template(data["LoginUrl"], properties, {}),
+        login_format=login_format,
+        login_fields=(
+            ()
+            if login_format == "Basic"
+            else SESSION_FIELDS
+            if fields is None
+            else tuple(fields.items())
+        ),
+        token_source=source,
+        token_name=name,
+        expires_in_path=data.get("ExpiresInPath"),
+        expires_in=data.get("ExpiresIn"),
+        header=data.get("Header", "Authorization"),
+        format=data.get("Format", "Bearer {Token}"),
+    )
+
+
+SESSION_CREDENTIALS = {
+    "username": "The username the login request sends.",
+    "password": "The password the login request sends.",
+}
+
+
 def _credentials(
     data: dict[str, Any], auth: Auth, module: str
 ) -> tuple[Credential, ...]:
@@ -864,6 +945,8 @@ def _credentials(
     }
     if isinstance(auth, OAuth2Auth):
         descriptions = OAUTH2_CREDENTIALS
+    if isinstance(auth, SessionAuth):
+        descriptions = SESSION_CREDENTIALS
     return tuple(
         Credential(
             python_name=Identifier(name),

@@ -15,6 +15,7 @@ from .diagnostics import Diagnostic, closest, did_you_mean
 from .load import JsonPath, LoadedSpec
 from .names import is_identifier, python_name, shadowed_module, snake_case
 from .oauth2 import oauth2_errors
+from .session_jwt import session_jwt_errors
 
 __all__ = [
     "AUTH_METHODS",
@@ -124,7 +125,7 @@ def credential_names(auth: dict[str, Any]) -> list[tuple[str, JsonPath]]:
     auth_type = auth["AuthType"]
     if auth_type == "ApiKey":
         return [("api_key", ("Authentication", "AuthType"))]
-    if auth_type in ("Basic",):
+    if auth_type in ("Basic", "Session"):
         return [
             ("username", ("Authentication", "AuthType")),
             ("password", ("Authentication", "AuthType")),
@@ -234,6 +235,7 @@ class _Checker:
         yield from self.check_auth_fields()
         yield from self.check_wire_text()
         yield from oauth2_errors(self.spec)
+        yield from session_jwt_errors(self.spec)
         yield from self.check_oauth1()
         yield from self.check_rate_limits(("RateLimits",))
         for i, method in enumerate(self.data["Methods"]):
