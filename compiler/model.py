@@ -889,7 +889,8 @@ SESSION_FIELDS = (("username", "{Username}"), ("password", "{Password}"))
 
 
 def _session(data: dict[str, Any], properties: dict[str, Property]) -> SessionAuth:
-    source, name = "Body", data.get("TokenPath", "")
+    source: Literal["Body", "Header", "Cookie"] = "Body"
+    name = data.get("TokenPath", "")
     if "TokenHeader" in data:
         source, name = "Header", data["TokenHeader"]
     elif "TokenCookie" in data:
