@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AUTHLIB_REQUIREMENT",
     "HTTPX_REQUIREMENT",
+    "JOSERFC_REQUIREMENT",
     "ApiKeyAuth",
     "AuthField",
     "AuthFieldsAuth",
@@ -31,6 +32,7 @@ __all__ = [
     "Connector",
     "Credential",
     "Identifier",
+    "JwtAuth",
     "Method",
     "NoAuth",
     "OAuth1Auth",
@@ -49,6 +51,8 @@ __all__ = [
 # extra says the same (a test checks), and every module states them in REQUIRES.
 HTTPX_REQUIREMENT = "httpx>=0.28,<0.29"
 AUTHLIB_REQUIREMENT = "authlib>=1.6,<1.10"
+# authlib's JOSE implementation since authlib 1.6 (its own authlib.jose is deprecated).
+JOSERFC_REQUIREMENT = "joserfc>=1.0,<2"
 
 DataType = Literal["Text", "Integer", "Decimal", "Float", "Boolean", "DateTime", "File"]
 
@@ -426,6 +430,35 @@ class SessionAuth:
         )
 
 
+@dataclass(frozen=True)
+class JwtAuth:
+    """AuthType Jwt: a token the client signs itself (RFC 7519), claims from the spec.
+
+    Claim values and the key id come with their parts, as URLs do, for merge fields;
+    ``iat`` and ``exp`` are set when a token is signed.
+    """
+
+    algorithm: Literal["HS256", "RS256", "ES256"]
+    key_format: Literal["Pem", "Text", "Hex", "IdColonHex"]
+    key_id_parts: tuple[PathPart, ...] | None
+    claims: tuple[tuple[str, tuple[PathPart, ...] | int | bool], ...]
+    lifetime: int
+    backdate: int
+    header: str
+    format: str
+    kind: Literal["Jwt"] = "Jwt"
+
+    @property
+    def key_class(self) -> Identifier:
+        """joserfc's key class for the algorithm."""
+        names = {"HS256": "OctKey", "RS256": "RSAKey", "ES256": "ECKey"}
+        return Identifier(names[self.algorithm])
+
+    @property
+    def exports(self) -> tuple[str, ...]:
+        return ()
+
+
 Auth = (
     NoAuth
     | ApiKeyAuth
@@ -434,6 +467,7 @@ Auth = (
     | OAuth1Auth
     | OAuth2Auth
     | SessionAuth
+    | JwtAuth
 )
 
 
@@ -505,7 +539,7 @@ class Connector:
         names += [m.shape_name for m in self.methods if m.shape_name]
         if self.auth.kind != "None":
             names.append(self.auth_class_name)
-        if isinstance(self.auth, OAuth2Auth | SessionAuth):
+        if isinstance(self.auth, OAuth2Auth | SessionAuth | JwtAuth):
             names += self.auth.exports
         if self.auth.kind == "OAuth1":
             names += ["ACCESS_TOKEN_URL", "AUTHORIZE_URL", "REQUEST_TOKEN_URL"]
@@ -521,6 +555,8 @@ class Connector:
         """The distributions the module imports, with the versions it was made for."""
         if self.auth.kind in ("OAuth1", "OAuth2"):
             return (HTTPX_REQUIREMENT, AUTHLIB_REQUIREMENT)
+        if self.auth.kind == "Jwt":
+            return (HTTPX_REQUIREMENT, JOSERFC_REQUIREMENT)
         return (HTTPX_REQUIREMENT,)
 
     @property
@@ -542,6 +578,7 @@ class Connector:
             "OAuth2": "OAuth2Auth",
             "OAuth1": "OAuth1Auth",
             "Session": "SessionAuth",
+            "Jwt": "JwtAuth",
         }
         return Identifier(names.get(self.auth.kind, "NoAuth"))
 
@@ -836,6 +873,8 @@ def _auth(data: dict[str, Any], properties: dict[str, Property]) -> Auth:
         )
     if auth_type == "Session":
         return _session(data, properties)
+    if auth_type == "Jwt":
+        return _jwt(data, properties)
     if auth_type == "AuthFields":
         return AuthFieldsAuth(
             tuple(
@@ -917,6 +956,36 @@ def _session(data: dict[str, Any], properties: dict[str, Property]) -> SessionAu
     )
 
 
+def _jwt(data: dict[str, Any], properties: dict[str, Property]) -> JwtAuth:
+    algorithm = data["Algorithm"]
+    claims: list[tuple[str, tuple[PathPart, ...] | int | bool]] = []
+    for name, value in data.get("Claims", {}).items():
+        text = isinstance(value, str)
+        claims.append((name, _split_template(value, properties, {}) if text else value))
+    key_id = data.get("KeyId")
+    return JwtAuth(
+        algorithm=algorithm,
+        key_format=data.get("KeyFormat", "Text" if algorithm == "HS256" else "Pem"),
+        key_id_parts=None if key_id is None else _split_template(key_id, properties, {}),
+        claims=tuple(claims),
+        lifetime=data.get("Lifetime", 300),
+        backdate=data.get("Backdate", 0),
+        header=data.get("Header", "Authorization"),
+        format=data.get("Format", "Bearer {Token}"),
+    )
+
+
+JWT_CREDENTIALS = {
+    "key": "The signing key: {}.",
+}
+JWT_KEY_DESCRIPTIONS = {
+    "Pem": "the private key as PEM text",
+    "Text": "the shared secret",
+    "Hex": "the shared secret in hexadecimal",
+    "IdColonHex": "'id:secret', the key id and the secret in hexadecimal",
+}
+
+
 SESSION_CREDENTIALS = {
     "username": "The username the login request sends.",
     "password": "The password the login request sends.",
@@ -948,6 +1017,10 @@ def _credentials(
         descriptions = OAUTH2_CREDENTIALS
     if isinstance(auth, SessionAuth):
         descriptions = SESSION_CREDENTIALS
+    if isinstance(auth, JwtAuth):
+        descriptions = {
+            "key": JWT_CREDENTIALS["key"].format(JWT_KEY_DESCRIPTIONS[auth.key_format])
+        }
     return tuple(
         Credential(
             python_name=Identifier(name),

@@ -125,6 +125,8 @@ def credential_names(auth: dict[str, Any]) -> list[tuple[str, JsonPath]]:
     auth_type = auth["AuthType"]
     if auth_type == "ApiKey":
         return [("api_key", ("Authentication", "AuthType"))]
+    if auth_type == "Jwt":
+        return [("key", ("Authentication", "AuthType"))]
     if auth_type in ("Basic", "Session"):
         return [
             ("username", ("Authentication", "AuthType")),

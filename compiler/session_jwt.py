@@ -16,11 +16,21 @@ from .load import JsonPath, LoadedSpec
 from .names import python_name
 from .oauth2 import _check_url
 
-__all__ = ["SESSION_ARGUMENTS", "session_jwt_errors"]
+__all__ = ["JWT_ARGUMENTS", "SESSION_ARGUMENTS", "session_jwt_errors"]
 
-# Constructor arguments and client attributes the generated Session client adds.
+# As in ``semantics`` (which imports this module, so it cannot be imported from there).
+MERGE_FIELD = re.compile(r"\{\{(.*?)\}\}")
+# Constructor arguments and client attributes the generated clients add.
 SESSION_ARGUMENTS = frozenset({"token_store", "on_token", "leeway", "login_url"})
-SESSION_METHODS = frozenset({"token"})
+JWT_ARGUMENTS = frozenset({"key_id", "leeway"})
+CLIENT_METHODS = {"Session": frozenset({"token"}), "Jwt": frozenset()}
+# The KeyFormats each Algorithm can use: HMAC takes a secret, the others a PEM key.
+KEY_FORMATS = {
+    "HS256": ("Text", "Hex", "IdColonHex"),
+    "RS256": ("Pem",),
+    "ES256": ("Pem",),
+}
+CLIENT_CLAIMS = {"iat": "Backdate", "exp": "Lifetime"}
 TOKEN_KEYS = ("TokenPath", "TokenHeader", "TokenCookie")
 LOGIN_PLACEHOLDERS = ("Username", "Password")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -33,6 +43,79 @@ def session_jwt_errors(spec: LoadedSpec) -> Iterator[Diagnostic]:
     auth: dict[str, Any] = spec.data["Authentication"]
     if auth["AuthType"] == "Session":
         yield from _session_errors(spec, auth)
+    if auth["AuthType"] == "Jwt":
+        yield from _jwt_errors(spec, auth)
+
+
+def _jwt_errors(spec: LoadedSpec, auth: dict[str, Any]) -> Iterator[Diagnostic]:
+    data: dict[str, Any] = spec.data
+    properties = {p["Name"]: p for p in data.get("Properties", [])}
+    algorithm: str = auth["Algorithm"]
+    key_format = auth.get("KeyFormat")
+    if key_format is not None and key_format not in KEY_FORMATS[algorithm]:
+        yield spec.diagnostic(
+            ("Authentication", "KeyFormat"),
+            f"KeyFormat {key_format} does not fit Algorithm {algorithm}",
+            f"use KeyFormat {' or '.join(KEY_FORMATS[algorithm])} with {algorithm}"
+            + (", which signs with a private key" if algorithm != "HS256" else ""),
+        )
+    if key_format == "IdColonHex" and "KeyId" in auth:
+        yield spec.diagnostic(
+            ("Authentication", "KeyId"),
+            "KeyId with KeyFormat IdColonHex, whose key names its own id",
+            "remove KeyId: the id before ':' in the key becomes the kid header",
+            key=True,
+        )
+    if "KeyId" in auth:
+        yield from _check_merge_fields(
+            spec, ("Authentication", "KeyId"), "KeyId", auth["KeyId"], properties
+        )
+    for name, value in auth.get("Claims", {}).items():
+        path: JsonPath = ("Authentication", "Claims", name)
+        if name in CLIENT_CLAIMS:
+            yield spec.diagnostic(
+                path,
+                f"Claims sets '{name}', which the client sets when it signs a token",
+                f"remove it; {CLIENT_CLAIMS[name]} says how it is set",
+                key=True,
+            )
+        elif isinstance(value, str):
+            yield from _check_merge_fields(
+                spec, path, f"claim '{name}'", value, properties
+            )
+    lifetime, backdate = auth.get("Lifetime", 300), auth.get("Backdate", 0)
+    if backdate >= lifetime:
+        yield spec.diagnostic(
+            ("Authentication", "Backdate"),
+            f"Backdate ({backdate} s) is not less than the Lifetime ({lifetime} s): "
+            "every token would have expired when it is signed",
+            "make Backdate smaller than Lifetime",
+        )
+    yield from _check_reserved_names(spec, data, JWT_ARGUMENTS)
+
+
+def _check_merge_fields(
+    spec: LoadedSpec,
+    path: JsonPath,
+    what: str,
+    text: str,
+    properties: dict[str, Any],
+) -> Iterator[Diagnostic]:
+    for name in (found.strip() for found in MERGE_FIELD.findall(text)):
+        if name not in properties:
+            yield spec.diagnostic(
+                path,
+                f"{what} uses {{{{{name}}}}}, which is not a declared property",
+                did_you_mean(name, list(properties))
+                or f"declare '{name}' under Properties",
+            )
+        elif properties[name].get("IsOptional") and "Default" not in properties[name]:
+            yield spec.diagnostic(
+                path,
+                f"{what} uses {{{{{name}}}}}, but that property is optional and has "
+                "no Default",
+                "make the property required or give it a Default",
+            )
 
 
 def _session_errors(spec: LoadedSpec, auth: dict[str, Any]) -> Iterator[Diagnostic]:
@@ -66,7 +149,7 @@ def _session_errors(spec: LoadedSpec, auth: dict[str, Any]) -> Iterator[Diagnost
         )
     elif fields is not None:
         yield from _check_login_fields(spec, fields)
-    yield from _check_reserved_names(spec, data)
+    yield from _check_reserved_names(spec, data, SESSION_ARGUMENTS)
 
 
 def _check_login_fields(
@@ -106,12 +189,12 @@ def _check_login_fields(
 
 
 def _check_reserved_names(
-    spec: LoadedSpec, data: dict[str, Any]
+    spec: LoadedSpec, data: dict[str, Any], arguments: frozenset[str]
 ) -> Iterator[Diagnostic]:
     kind = data["Authentication"]["AuthType"]
     for i, prop in enumerate(data.get("Properties", [])):
         name = python_name(prop, prop["Name"])
-        if name in SESSION_ARGUMENTS:
+        if name in arguments:
             yield spec.diagnostic(
                 ("Properties", i, "Name"),
                 f"property '{prop['Name']}' would be the argument '{name}', which "
@@ -120,7 +203,7 @@ def _check_reserved_names(
             )
     for i, method in enumerate(data["Methods"]):
         name = python_name(method, method["Name"])
-        if name in SESSION_METHODS:
+        if name in CLIENT_METHODS[kind]:
             yield spec.diagnostic(
                 ("Methods", i, "Name"),
                 f"method '{method['Name']}' would be '{name}', which the {kind} "
