@@ -966,7 +966,9 @@ def _jwt(data: dict[str, Any], properties: dict[str, Property]) -> JwtAuth:
     return JwtAuth(
         algorithm=algorithm,
         key_format=data.get("KeyFormat", "Text" if algorithm == "HS256" else "Pem"),
-        key_id_parts=None if key_id is None else _split_template(key_id, properties, {}),
+        key_id_parts=None
+        if key_id is None
+        else _split_template(key_id, properties, {}),
         claims=tuple(claims),
         lifetime=data.get("Lifetime", 300),
         backdate=data.get("Backdate", 0),
