@@ -84,6 +84,8 @@ JSON_TYPES: dict[str, str] = {
 OAUTH2_CREDENTIALS = {
     "client_id": "The OAuth 2 client id.",
     "client_secret": "The OAuth 2 client secret.",
+    "private_key": "The client's RSA private key as PEM text, which signs its "
+    "client assertions (private_key_jwt).",
     "username": "The resource owner's username.",
     "password": "The resource owner's password.",
 }
@@ -335,7 +337,9 @@ class OAuth2Auth:
     scope_separator: str
     authorise_parameters: tuple[tuple[str, str], ...]
     token_parameters: tuple[tuple[str, str], ...]
-    client_authentication: Literal["Basic", "Body", "None"]
+    client_authentication: Literal[
+        "Basic", "Body", "None", "PrivateKeyJwt", "ClientSecretJwt"
+    ]
     pkce: Literal["Required", "Optional", "Off"]
     pkce_method: Literal["S256", "Plain"]
     token_placement: Literal["Header", "Query"]
@@ -346,6 +350,13 @@ class OAuth2Auth:
     default_expires_in: int | None
     min_refresh_token_lifetime: int
     kind: Literal["OAuth2"] = "OAuth2"
+
+    @property
+    def client_assertion(self) -> str | None:
+        """The JWS algorithm of RFC 7523 client assertions, when the client uses them."""
+        return {"PrivateKeyJwt": "RS256", "ClientSecretJwt": "HS256"}.get(
+            self.client_authentication
+        )
 
     @property
     def grant_type(self) -> str:
@@ -553,6 +564,8 @@ class Connector:
     @property
     def requires(self) -> tuple[str, ...]:
         """The distributions the module imports, with the versions it was made for."""
+        if isinstance(self.auth, OAuth2Auth) and self.auth.client_assertion:
+            return (HTTPX_REQUIREMENT, AUTHLIB_REQUIREMENT, JOSERFC_REQUIREMENT)
         if self.auth.kind in ("OAuth1", "OAuth2"):
             return (HTTPX_REQUIREMENT, AUTHLIB_REQUIREMENT)
         if self.auth.kind == "Jwt":

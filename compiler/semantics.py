@@ -155,6 +155,8 @@ def credential_names(auth: dict[str, Any]) -> list[tuple[str, JsonPath]]:
         ]
         if auth.get("ClientAuthentication") == "None":
             names.pop()  # a public client has no secret
+        elif auth.get("ClientAuthentication") == "PrivateKeyJwt":
+            names[-1] = ("private_key", ("Authentication", "ClientAuthentication"))
         if auth.get("OAuth2Type") == "PasswordCredentials":
             names += [
                 ("username", ("Authentication", "AuthType")),
