@@ -353,7 +353,7 @@ class OAuth2Auth:
 
     @property
     def client_assertion(self) -> str | None:
-        """The JWS algorithm of RFC 7523 client assertions, when the client uses them."""
+        """The JWS algorithm of the client's RFC 7523 assertions, if it sends any."""
         return {"PrivateKeyJwt": "RS256", "ClientSecretJwt": "HS256"}.get(
             self.client_authentication
         )
