@@ -84,6 +84,8 @@ JSON_TYPES: dict[str, str] = {
 OAUTH2_CREDENTIALS = {
     "client_id": "The OAuth 2 client id.",
     "client_secret": "The OAuth 2 client secret.",
+    "service_account_key": "The service account's JSON key file: its text, or its "
+    "path.",
     "private_key": "The client's RSA private key as PEM text, which signs its "
     "client assertions (private_key_jwt).",
     "username": "The resource owner's username.",
@@ -326,7 +328,9 @@ class OAuth2Auth:
     Endpoint URLs come with their parts, as the base URL does, for merge fields.
     """
 
-    grant: Literal["AuthorisationCode", "ClientCredentials", "PasswordCredentials"]
+    grant: Literal[
+        "AuthorisationCode", "ClientCredentials", "PasswordCredentials", "JwtBearer"
+    ]
     authorise_url: str | None
     authorise_url_parts: tuple[PathPart, ...]
     token_url: str
@@ -354,6 +358,8 @@ class OAuth2Auth:
     @property
     def client_assertion(self) -> str | None:
         """The JWS algorithm of the client's RFC 7523 assertions, if it sends any."""
+        if self.grant == "JwtBearer":
+            return "RS256"  # the grant itself is an assertion (RFC 7523 2.1)
         return {"PrivateKeyJwt": "RS256", "ClientSecretJwt": "HS256"}.get(
             self.client_authentication
         )
@@ -365,13 +371,14 @@ class OAuth2Auth:
             "AuthorisationCode": "authorization_code",
             "ClientCredentials": "client_credentials",
             "PasswordCredentials": "password",
+            "JwtBearer": "urn:ietf:params:oauth:grant-type:jwt-bearer",
         }[self.grant]
 
     @property
     def refreshes(self) -> bool:
         """True when refresh tokens are kept and used (not for client credentials,
         which RFC 6749 4.4.3 gives none: a new token is simply fetched)."""
-        return self.grant != "ClientCredentials"
+        return self.grant not in ("ClientCredentials", "JwtBearer")
 
     @property
     def exports(self) -> tuple[str, ...]:
@@ -382,7 +389,7 @@ class OAuth2Auth:
             "Token",
             "TokenStore",
         ]
-        if self.grant != "ClientCredentials":
+        if self.grant in ("AuthorisationCode", "PasswordCredentials"):
             names.append("ReauthorizationRequired")
         if self.grant == "AuthorisationCode":
             names += ["AuthorizationRequest", "StateMismatchError"]
@@ -921,7 +928,11 @@ def _oauth2(data: dict[str, Any], properties: dict[str, Property]) -> OAuth2Auth
         scope_separator=data.get("ScopeSeparator", " "),
         authorise_parameters=tuple(sorted(data.get("AuthoriseParameters", {}).items())),
         token_parameters=tuple(sorted(data.get("TokenParameters", {}).items())),
-        client_authentication=data.get("ClientAuthentication", "Basic"),
+        # RFC 7523 2.1: the assertion is the grant; the client is not authenticated.
+        client_authentication=data.get(
+            "ClientAuthentication",
+            "None" if data["OAuth2Type"] == "JwtBearer" else "Basic",
+        ),
         # YAML 1.1 reads an unquoted `Pkce: Off` as false; the schema allows both.
         pkce="Off" if data.get("Pkce") is False else data.get("Pkce", "Required"),
         pkce_method=data.get("PkceMethod", "S256"),

@@ -25,7 +25,7 @@ AUTH_TYPES = (
     "Session",
     "Jwt",
 )
-GRANTS = ("AuthorisationCode", "ClientCredentials", "PasswordCredentials")
+GRANTS = ("AuthorisationCode", "ClientCredentials", "PasswordCredentials", "JwtBearer")
 
 _AUTH = {
     "ApiKey": """\
@@ -101,6 +101,13 @@ Authentication:
 Authentication:
   AuthType: OAuth2                # client id and secret are supplied at run time
   OAuth2Type: PasswordCredentials # the user's username and password, at run time too
+  AccessTokenUrl: https://api.example.com/oauth/token     # TODO
+  Scopes: [read]                  # TODO the scopes the client asks for
+""",
+    "JwtBearer": """\
+Authentication:
+  AuthType: OAuth2                # a service account's JSON key file at run time
+  OAuth2Type: JwtBearer           # RFC 7523: a signed JWT is the grant (Google)
   AccessTokenUrl: https://api.example.com/oauth/token     # TODO
   Scopes: [read]                  # TODO the scopes the client asks for
 """,

@@ -148,6 +148,8 @@ def credential_names(auth: dict[str, Any]) -> list[tuple[str, JsonPath]]:
             ("token", ("Authentication", "AuthType")),
             ("token_secret", ("Authentication", "AuthType")),
         ]
+    if auth.get("OAuth2Type") == "JwtBearer":
+        return [("service_account_key", ("Authentication", "OAuth2Type"))]
     if auth_type in ("OAuth1", "OAuth2"):
         names: list[tuple[str, JsonPath]] = [
             ("client_id", ("Authentication", "AuthType")),

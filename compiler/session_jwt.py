@@ -45,6 +45,14 @@ def session_jwt_errors(spec: LoadedSpec) -> Iterator[Diagnostic]:
         yield from _session_errors(spec, auth)
     if auth["AuthType"] == "Jwt":
         yield from _jwt_errors(spec, auth)
+    if auth.get("OAuth2Type") == "JwtBearer" and "ClientAuthentication" in auth:
+        yield spec.diagnostic(
+            ("Authentication", "ClientAuthentication"),
+            "ClientAuthentication with OAuth2Type JwtBearer, whose signed assertion "
+            "is the client's credential",
+            "remove ClientAuthentication: the service account's key signs the grant",
+            key=True,
+        )
 
 
 def _jwt_errors(spec: LoadedSpec, auth: dict[str, Any]) -> Iterator[Diagnostic]:

@@ -43,6 +43,7 @@ from authlib.oauth2.rfc6750 import (  # type: ignore[import-untyped]
 )
 from authlib.oauth2.rfc7523 import (  # type: ignore[import-untyped]
     JWTBearerClientAssertion,
+    JWTBearerGrant,
 )
 from authlib.oauth2.rfc7636 import CodeChallenge  # type: ignore[import-untyped]
 from flask import Flask, Response, jsonify, request
@@ -236,6 +237,7 @@ class OAuth2TestServer:
         server.register_grant(self._password_grant())
         server.register_grant(_ClientCredentialsGrant)
         server.register_grant(self._refresh_grant())
+        server.register_grant(self._jwt_bearer_grant())
         protector = ResourceProtector()
         protector.register_token_validator(_Validator(self))
 
@@ -392,6 +394,9 @@ class OAuth2TestServer:
 
         return RefreshGrant
 
+    def _jwt_bearer_grant(self) -> type:
+        return _bearer_grant_class(self)
+
 
 class _ClientCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[misc]
     TOKEN_ENDPOINT_AUTH_METHODS = (
@@ -400,6 +405,32 @@ class _ClientCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[mi
         "private_key_jwt",
         "client_secret_jwt",
     )
+
+
+def _bearer_grant_class(server: OAuth2TestServer) -> type:
+    class BearerGrant(JWTBearerGrant):  # type: ignore[misc]
+        """authlib's RFC 7523 2.1 grant: the assertion's iss names a client
+        registered with its public key (a service account)."""
+
+        def get_audiences(self) -> list[str]:
+            return [server.token_url()]
+
+        def resolve_issuer_client(self, issuer: str) -> RegisteredClient | None:
+            client = server.clients.get(issuer)
+            if client is None or client.public_key is None:
+                return None
+            return client
+
+        def resolve_client_public_key(self, client: RegisteredClient) -> Any:
+            return RSAKey.import_key(client.public_key or "")
+
+        def authenticate_user(self, subject: str) -> str | None:
+            return subject if subject in USERS else None
+
+        def has_granted_permission(self, client: RegisteredClient, user: str) -> bool:
+            return True
+
+    return BearerGrant
 
 
 class _ClientAssertion(JWTBearerClientAssertion):  # type: ignore[misc]

@@ -5,6 +5,7 @@ tests/oauth2_server.py), with every assertion also checked by PyJWT."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable
 from types import ModuleType
@@ -177,3 +178,100 @@ def test_private_key_must_be_an_rsa_private_key(
             module.OktaAppClient(client_id="c", private_key=bad)
     environ = {"OKTA_APP_CLIENT_ID": "c", "OKTA_APP_PRIVATE_KEY": PRIVATE_PEM}
     assert repr(module.OktaAppClient.from_env(environ)._auth).startswith("OAuth2Auth(")
+
+
+# -- the JWT bearer grant (RFC 7523 2.1), Google service accounts ---------------------
+
+SERVICE_ACCOUNT = RegisteredClient(
+    "reader@project.iam.gserviceaccount.com",
+    None,
+    "none",
+    ("urn:ietf:params:oauth:grant-type:jwt-bearer",),
+    scope="https://www.googleapis.com/auth/spreadsheets.readonly",
+    public_key=PUBLIC_PEM,
+)
+KEY_FILE = {
+    "type": "service_account",
+    "project_id": "project",
+    "private_key_id": "0f3e8c5e1d",
+    "private_key": PRIVATE_PEM,
+    "client_email": SERVICE_ACCOUNT.client_id,
+    "client_id": "1234567890",
+    "token_uri": "https://oauth2.googleapis.com/token",
+}
+
+
+def test_jwt_bearer_grant_against_authlib(
+    oauth2_server: OAuth2TestServer, tmp_path: Any
+) -> None:
+    from tests.support import import_generated
+
+    module = import_generated("google_sheets_service")
+    oauth2_server.register(SERVICE_ACCOUNT)
+    key_file = tmp_path / "key.json"
+    key_file.write_text(json.dumps(KEY_FILE))
+
+    def client(cls: Any, key: str) -> Any:
+        return cls(
+            service_account_key=key,
+            token_endpoint=oauth2_server.token_url(),
+            base_url=oauth2_server.api_url(),
+        )
+
+    with client(module.GoogleSheetsServiceClient, str(key_file)) as sync_client:
+        answer = sync_client.get_values(spreadsheet_id="s1", range="A1:B2")
+        assert sync_client.get_values(spreadsheet_id="s1", range="A1") is not None
+        token = sync_client.token
+
+    async def run() -> Any:
+        environ = {"GOOGLE_SHEETS_SERVICE_SERVICE_ACCOUNT_KEY": json.dumps(KEY_FILE)}
+        async with module.AsyncGoogleSheetsServiceClient.from_env(
+            environ,
+            token_endpoint=oauth2_server.token_url(),
+            base_url=oauth2_server.api_url(),
+        ) as async_client:
+            return await async_client.get_values(spreadsheet_id="s1", range="A1")
+
+    assert asyncio.run(run())["client_id"] == SERVICE_ACCOUNT.client_id
+    assert answer["client_id"] == SERVICE_ACCOUNT.client_id
+    assert answer["path"] == "spreadsheets/s1/values/A1:B2"
+    assert "refresh_token" not in token and "***" in repr(token)
+    forms = oauth2_server.token_forms
+    assert len(forms) == 2  # one per client: the second call reused the token
+    for form in forms:
+        assert set(form) == {"grant_type", "assertion"}
+        assert form["grant_type"] == "urn:ietf:params:oauth:grant-type:jwt-bearer"
+        assertion = form["assertion"]
+        assert pyjwt.get_unverified_header(assertion) == {
+            "alg": "RS256",
+            "typ": "JWT",
+            "kid": "0f3e8c5e1d",
+        }
+        claims = pyjwt.decode(
+            assertion,
+            PUBLIC_PEM,
+            algorithms=["RS256"],
+            audience=oauth2_server.token_url(),
+            issuer=SERVICE_ACCOUNT.client_id,
+        )
+        assert claims["scope"] == SERVICE_ACCOUNT.scope
+        assert claims["exp"] - claims["iat"] == 3600
+
+
+def test_jwt_bearer_grant_bad_key_files(tmp_path: Any) -> None:
+    from tests.support import import_generated
+
+    module = import_generated("google_sheets_service")
+    no_key = {k: v for k, v in KEY_FILE.items() if k != "private_key"}
+    cases = [
+        (str(tmp_path / "missing.json"), "cannot read the key file"),
+        ("{not json", "is not a JSON key file"),
+        (json.dumps(no_key), "has no private_key"),
+        (json.dumps({**KEY_FILE, "private_key": PUBLIC_PEM}), "not a PEM RSA private"),
+    ]
+    for key, message in cases:
+        with pytest.raises(ValueError, match=message) as caught:
+            module.GoogleSheetsServiceClient(service_account_key=key)
+        assert "PRIVATE KEY" not in str(caught.value)
+    client = module.GoogleSheetsServiceClient(service_account_key=json.dumps(KEY_FILE))
+    assert "PRIVATE" not in repr(client._auth)
