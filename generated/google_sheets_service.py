@@ -512,10 +512,9 @@ class OAuth2Auth(httpx.Auth):
             info = json.loads(text)
         except ValueError:
             raise ValueError("service_account_key is not a JSON key file") from None
-        if not isinstance(info, dict):
-            raise ValueError("service_account_key is not a JSON key file")
-        email, private_key = info.get("client_email"), info.get("private_key")
-        key_id = info.get("private_key_id")
+        fields: dict[str, Any] = info if isinstance(info, dict) else {}
+        email, private_key = fields.get("client_email"), fields.get("private_key")
+        key_id = fields.get("private_key_id")
         if not isinstance(email, str) or not email:
             raise ValueError("service_account_key has no client_email")
         if not isinstance(private_key, str) or not private_key:
