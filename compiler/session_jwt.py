@@ -16,14 +16,24 @@ from .load import JsonPath, LoadedSpec
 from .names import python_name
 from .oauth2 import _check_url
 
-__all__ = ["JWT_ARGUMENTS", "SESSION_ARGUMENTS", "session_jwt_errors"]
+__all__ = [
+    "JWT_ARGUMENTS",
+    "JWT_BEARER_ARGUMENTS",
+    "SESSION_ARGUMENTS",
+    "session_jwt_errors",
+]
 
 # As in ``semantics`` (which imports this module, so it cannot be imported from there).
 MERGE_FIELD = re.compile(r"\{\{(.*?)\}\}")
 # Constructor arguments and client attributes the generated clients add.
 SESSION_ARGUMENTS = frozenset({"token_store", "on_token", "leeway", "login_url"})
 JWT_ARGUMENTS = frozenset({"key_id", "leeway"})
-CLIENT_METHODS = {"Session": frozenset({"token"}), "Jwt": frozenset()}
+JWT_BEARER_ARGUMENTS = frozenset({"subject"})
+CLIENT_METHODS = {
+    "Session": frozenset({"token"}),
+    "Jwt": frozenset(),
+    "OAuth2": frozenset(),  # compiler/oauth2.py checks the OAuth 2 client's names
+}
 # The KeyFormats each Algorithm can use: HMAC takes a secret, the others a PEM key.
 KEY_FORMATS = {
     "HS256": ("Text", "Hex", "IdColonHex"),
@@ -53,6 +63,8 @@ def session_jwt_errors(spec: LoadedSpec) -> Iterator[Diagnostic]:
             "remove ClientAuthentication: the service account's key signs the grant",
             key=True,
         )
+    if auth.get("OAuth2Type") == "JwtBearer":
+        yield from _check_reserved_names(spec, spec.data, JWT_BEARER_ARGUMENTS)
 
 
 def _jwt_errors(spec: LoadedSpec, auth: dict[str, Any]) -> Iterator[Diagnostic]:

@@ -340,6 +340,7 @@ class OAuth2Auth(httpx.Auth):
         *,
         service_account_key: str,
         token_endpoint: str,
+        subject: str | None = None,
         scopes: Sequence[str] | None = None,
         token_store: TokenStore | None = None,
         on_token: Callable[[Token], None] | None = None,
@@ -349,6 +350,7 @@ class OAuth2Auth(httpx.Auth):
             service_account_key
         )
         self._assertion_key = self._signing_key(private_key)
+        self._subject = subject
         self._token_endpoint = _secure_endpoint("token_endpoint", token_endpoint)
         self._scope = self.SCOPE_SEPARATOR.join(
             self.SCOPES if scopes is None else scopes
@@ -537,6 +539,8 @@ class OAuth2Auth(httpx.Auth):
         }
         if self._scope:
             claims["scope"] = self._scope
+        if self._subject is not None:
+            claims["sub"] = self._subject
         header = {"alg": "RS256", "typ": "JWT"}
         if self._key_id is not None:
             header["kid"] = self._key_id
@@ -724,6 +728,8 @@ class GoogleSheetsServiceClient:
         leeway: Seconds before expiry at which a token is renewed (at most half of
             its lifetime).
         token_endpoint: The token URL, instead of the spec's.
+        subject: The user the service account acts for (the assertion's sub, Google's
+            domain-wide delegation); None for the service account itself.
         base_url: The API root, instead of BASE_URL with the properties filled in.
         timeout: Seconds (or an httpx.Timeout) before a request gives up.
         transport: An httpx transport to send requests through (tests, proxies).
@@ -741,6 +747,7 @@ class GoogleSheetsServiceClient:
         scopes: Sequence[str] | None = None,
         leeway: float = 60.0,
         token_endpoint: str | None = None,
+        subject: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.BaseTransport | None = None,
@@ -754,6 +761,7 @@ class GoogleSheetsServiceClient:
         self._auth = OAuth2Auth(
             service_account_key=service_account_key,
             token_endpoint=token_endpoint or "https://oauth2.googleapis.com/token",
+            subject=subject,
             scopes=scopes,
             token_store=token_store,
             on_token=on_token,
@@ -781,6 +789,7 @@ class GoogleSheetsServiceClient:
         scopes: Sequence[str] | None = None,
         leeway: float = 60.0,
         token_endpoint: str | None = None,
+        subject: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.BaseTransport | None = None,
@@ -803,6 +812,7 @@ class GoogleSheetsServiceClient:
             scopes=scopes,
             leeway=leeway,
             token_endpoint=token_endpoint,
+            subject=subject,
             base_url=base_url,
             timeout=timeout,
             transport=transport,
@@ -917,6 +927,8 @@ class AsyncGoogleSheetsServiceClient:
         leeway: Seconds before expiry at which a token is renewed (at most half of
             its lifetime).
         token_endpoint: The token URL, instead of the spec's.
+        subject: The user the service account acts for (the assertion's sub, Google's
+            domain-wide delegation); None for the service account itself.
         base_url: The API root, instead of BASE_URL with the properties filled in.
         timeout: Seconds (or an httpx.Timeout) before a request gives up.
         transport: An httpx transport to send requests through (tests, proxies).
@@ -934,6 +946,7 @@ class AsyncGoogleSheetsServiceClient:
         scopes: Sequence[str] | None = None,
         leeway: float = 60.0,
         token_endpoint: str | None = None,
+        subject: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -947,6 +960,7 @@ class AsyncGoogleSheetsServiceClient:
         self._auth = OAuth2Auth(
             service_account_key=service_account_key,
             token_endpoint=token_endpoint or "https://oauth2.googleapis.com/token",
+            subject=subject,
             scopes=scopes,
             token_store=token_store,
             on_token=on_token,
@@ -974,6 +988,7 @@ class AsyncGoogleSheetsServiceClient:
         scopes: Sequence[str] | None = None,
         leeway: float = 60.0,
         token_endpoint: str | None = None,
+        subject: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -996,6 +1011,7 @@ class AsyncGoogleSheetsServiceClient:
             scopes=scopes,
             leeway=leeway,
             token_endpoint=token_endpoint,
+            subject=subject,
             base_url=base_url,
             timeout=timeout,
             transport=transport,

@@ -275,3 +275,33 @@ def test_jwt_bearer_grant_bad_key_files(tmp_path: Any) -> None:
         assert "PRIVATE KEY" not in str(caught.value)
     client = module.GoogleSheetsServiceClient(service_account_key=json.dumps(KEY_FILE))
     assert "PRIVATE" not in repr(client._auth)
+
+
+def test_jwt_bearer_grant_acts_for_a_subject(oauth2_server: OAuth2TestServer) -> None:
+    """Domain-wide delegation: sub names the user; authlib's grant issues the token
+    for that user, and refuses a subject it does not know."""
+    from tests.support import import_generated
+
+    module = import_generated("google_sheets_service")
+    oauth2_server.register(SERVICE_ACCOUNT)
+
+    def client(subject: str) -> Any:
+        return module.GoogleSheetsServiceClient(
+            service_account_key=json.dumps(KEY_FILE),
+            subject=subject,
+            token_endpoint=oauth2_server.token_url(),
+            base_url=oauth2_server.api_url(),
+        )
+
+    with client("alice") as alice:
+        assert alice.get_values(spreadsheet_id="s", range="A1")["user"] == "alice"
+    claims = pyjwt.decode(
+        oauth2_server.token_forms[-1]["assertion"],
+        PUBLIC_PEM,
+        algorithms=["RS256"],
+        audience=oauth2_server.token_url(),
+    )
+    assert claims["sub"] == "alice"
+    with client("mallory") as mallory, pytest.raises(module.OAuth2Error) as caught:
+        mallory.get_values(spreadsheet_id="s", range="A1")
+    assert caught.value.error == "invalid_grant"
