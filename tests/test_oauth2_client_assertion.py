@@ -77,10 +77,14 @@ def _client(module: ModuleType, server: OAuth2TestServer, is_async: bool) -> Any
 
 
 def _check_assertion(
-    form: dict[str, str], server: OAuth2TestServer, key: Any, algorithm: str
+    form: dict[str, str],
+    server: OAuth2TestServer,
+    key: Any,
+    algorithm: str,
+    scope: str = "read",
 ) -> dict[str, Any]:
     assert form["grant_type"] == "client_credentials"
-    assert form["scope"] == "read"
+    assert form["scope"] == scope
     assert form["client_assertion_type"] == (
         "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
     )
@@ -305,3 +309,49 @@ def test_jwt_bearer_grant_acts_for_a_subject(oauth2_server: OAuth2TestServer) ->
     with client("mallory") as mallory, pytest.raises(module.OAuth2Error) as caught:
         mallory.get_values(spreadsheet_id="s", range="A1")
     assert caught.value.error == "invalid_grant"
+
+
+def test_okta_example_against_authlib(oauth2_server: OAuth2TestServer) -> None:
+    """specs/okta_service_app.yaml: private_key_jwt with the committed module, sync
+    and async, scopes and the token endpoint's URL as the assertion's audience."""
+    from tests.support import import_generated
+
+    module = import_generated("okta_service_app")
+    okta = RegisteredClient(
+        "0oa1okta",
+        None,
+        "private_key_jwt",
+        ("client_credentials",),
+        scope="okta.users.read okta.users.manage",
+        public_key=PUBLIC_PEM,
+    )
+    oauth2_server.register(okta)
+    arguments = {
+        "client_id": okta.client_id,
+        "private_key": PRIVATE_PEM,
+        "okta_domain": "acme.okta.com",
+        "token_endpoint": oauth2_server.token_url(),
+        "base_url": oauth2_server.api_url(),
+    }
+    with module.OktaServiceAppClient(**arguments) as client:
+        answer = client.list_users(limit=2)
+    assert answer["client_id"] == okta.client_id
+    assert answer["query"] == {"limit": "2"}
+
+    async def run() -> Any:
+        async with module.AsyncOktaServiceAppClient(**arguments) as client:
+            return await client.list_users()
+
+    assert asyncio.run(run())["client_id"] == okta.client_id
+    for form in oauth2_server.token_forms:
+        claims = _check_assertion(
+            form, oauth2_server, PUBLIC_PEM, "RS256", scope="okta.users.read"
+        )
+        assert claims["iss"] == claims["sub"] == okta.client_id
+    assert len(oauth2_server.token_forms) == 2
+    default = module.OktaServiceAppClient(
+        client_id="c", private_key=PRIVATE_PEM, okta_domain="acme.okta.com"
+    )
+    assert "token_endpoint='https://acme.okta.com/oauth2/v1/token'" in repr(
+        default._auth
+    )

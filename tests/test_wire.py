@@ -721,13 +721,15 @@ def test_every_spec_has_wire_tests() -> None:
     # The example with a hook script calls every method in tests/test_scripts.py.
     scripted = {"shopify_webhooks"}
     # Session and Jwt examples against their own servers (tests/test_session.py,
-    # tests/test_jwt.py); the JWT bearer grant in tests/test_oauth2_client_assertion.py.
+    # tests/test_jwt.py); RFC 7523 (the JWT bearer grant, private_key_jwt) in
+    # tests/test_oauth2_client_assertion.py.
     own_servers = {
         "acme_session",
         "ghost_admin",
         "github_app",
         "app_store_connect",
         "google_sheets_service",
+        "okta_service_app",
     }
     assert specs == {example.stem for example in EXAMPLES} | oauth | scripted | (
         own_servers
