@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AUTHLIB_REQUIREMENT",
     "HTTPX_REQUIREMENT",
+    "JOSERFC_REQUIREMENT",
     "REDIS_REQUIREMENT",
     "ApiKeyAuth",
     "AuthField",
@@ -33,6 +34,7 @@ __all__ = [
     "Connector",
     "Credential",
     "Identifier",
+    "JwtAuth",
     "Method",
     "NoAuth",
     "OAuth1Auth",
@@ -43,6 +45,7 @@ __all__ = [
     "Property",
     "RateLimits",
     "Retries",
+    "SessionAuth",
     "build_connector",
 ]
 
@@ -50,6 +53,8 @@ __all__ = [
 # extra says the same (a test checks), and every module states them in REQUIRES.
 HTTPX_REQUIREMENT = "httpx>=0.28,<0.29"
 AUTHLIB_REQUIREMENT = "authlib>=1.6,<1.10"
+# authlib's JOSE implementation since authlib 1.6 (its own authlib.jose is deprecated).
+JOSERFC_REQUIREMENT = "joserfc>=1.0,<2"
 # Only for RedisTokenStore and RedisLimiter, imported when one is created.
 REDIS_REQUIREMENT = "redis>=5.0,<9"
 
@@ -83,6 +88,10 @@ JSON_TYPES: dict[str, str] = {
 OAUTH2_CREDENTIALS = {
     "client_id": "The OAuth 2 client id.",
     "client_secret": "The OAuth 2 client secret.",
+    "service_account_key": "The service account's JSON key file: its text, or its "
+    "path.",
+    "private_key": "The client's RSA private key as PEM text, which signs its "
+    "client assertions (private_key_jwt).",
     "username": "The resource owner's username.",
     "password": "The resource owner's password.",
 }
@@ -414,7 +423,9 @@ class OAuth2Auth:
     Endpoint URLs come with their parts, as the base URL does, for merge fields.
     """
 
-    grant: Literal["AuthorisationCode", "ClientCredentials", "PasswordCredentials"]
+    grant: Literal[
+        "AuthorisationCode", "ClientCredentials", "PasswordCredentials", "JwtBearer"
+    ]
     authorise_url: str | None
     authorise_url_parts: tuple[PathPart, ...]
     token_url: str
@@ -425,7 +436,9 @@ class OAuth2Auth:
     scope_separator: str
     authorise_parameters: tuple[tuple[str, str], ...]
     token_parameters: tuple[tuple[str, str], ...]
-    client_authentication: Literal["Basic", "Body", "None"]
+    client_authentication: Literal[
+        "Basic", "Body", "None", "PrivateKeyJwt", "ClientSecretJwt"
+    ]
     pkce: Literal["Required", "Optional", "Off"]
     pkce_method: Literal["S256", "Plain"]
     token_placement: Literal["Header", "Query"]
@@ -438,19 +451,29 @@ class OAuth2Auth:
     kind: Literal["OAuth2"] = "OAuth2"
 
     @property
+    def client_assertion(self) -> str | None:
+        """The JWS algorithm of the client's RFC 7523 assertions, if it sends any."""
+        if self.grant == "JwtBearer":
+            return "RS256"  # the grant itself is an assertion (RFC 7523 2.1)
+        return {"PrivateKeyJwt": "RS256", "ClientSecretJwt": "HS256"}.get(
+            self.client_authentication
+        )
+
+    @property
     def grant_type(self) -> str:
         """The RFC 6749 grant_type of the first token request."""
         return {
             "AuthorisationCode": "authorization_code",
             "ClientCredentials": "client_credentials",
             "PasswordCredentials": "password",
+            "JwtBearer": "urn:ietf:params:oauth:grant-type:jwt-bearer",
         }[self.grant]
 
     @property
     def refreshes(self) -> bool:
         """True when refresh tokens are kept and used (not for client credentials,
         which RFC 6749 4.4.3 gives none: a new token is simply fetched)."""
-        return self.grant != "ClientCredentials"
+        return self.grant not in ("ClientCredentials", "JwtBearer")
 
     @property
     def exports(self) -> tuple[str, ...]:
@@ -463,7 +486,7 @@ class OAuth2Auth:
             "Token",
             "TokenStore",
         ]
-        if self.grant != "ClientCredentials":
+        if self.grant in ("AuthorisationCode", "PasswordCredentials"):
             names.append("ReauthorizationRequired")
         if self.grant == "AuthorisationCode":
             names += ["AuthorizationRequest", "StateMismatchError"]
@@ -490,7 +513,77 @@ class OAuth1Auth:
         return Identifier("rsa_key" if rsa else "client_secret")
 
 
-Auth = NoAuth | ApiKeyAuth | BasicAuth | AuthFieldsAuth | OAuth1Auth | OAuth2Auth
+@dataclass(frozen=True)
+class SessionAuth:
+    """AuthType Session: a login request with the user's credentials gives a token.
+
+    The token comes from a dotted path in the JSON body, a header or a cookie of the
+    login response (``token_source``, ``token_name``), and goes into ``header`` as
+    ``format`` says.
+    """
+
+    login_url: str
+    login_url_parts: tuple[PathPart, ...]
+    login_format: Literal["Json", "Form", "Basic"]
+    login_fields: tuple[tuple[str, str], ...]
+    token_source: Literal["Body", "Header", "Cookie"]
+    token_name: str
+    expires_in_path: str | None
+    expires_in: int | None
+    header: str
+    format: str
+    kind: Literal["Session"] = "Session"
+
+    @property
+    def exports(self) -> tuple[str, ...]:
+        return (
+            "FileTokenStore",
+            "LoginError",
+            "MemoryTokenStore",
+            "SessionToken",
+            "TokenStore",
+        )
+
+
+@dataclass(frozen=True)
+class JwtAuth:
+    """AuthType Jwt: a token the client signs itself (RFC 7519), claims from the spec.
+
+    Claim values and the key id come with their parts, as URLs do, for merge fields;
+    ``iat`` and ``exp`` are set when a token is signed.
+    """
+
+    algorithm: Literal["HS256", "RS256", "ES256"]
+    key_format: Literal["Pem", "Text", "Hex", "IdColonHex"]
+    key_id_parts: tuple[PathPart, ...] | None
+    claims: tuple[tuple[str, tuple[PathPart, ...] | int | bool], ...]
+    lifetime: int
+    backdate: int
+    header: str
+    format: str
+    kind: Literal["Jwt"] = "Jwt"
+
+    @property
+    def key_class(self) -> Identifier:
+        """joserfc's key class for the algorithm."""
+        names = {"HS256": "OctKey", "RS256": "RSAKey", "ES256": "ECKey"}
+        return Identifier(names[self.algorithm])
+
+    @property
+    def exports(self) -> tuple[str, ...]:
+        return ()
+
+
+Auth = (
+    NoAuth
+    | ApiKeyAuth
+    | BasicAuth
+    | AuthFieldsAuth
+    | OAuth1Auth
+    | OAuth2Auth
+    | SessionAuth
+    | JwtAuth
+)
 
 
 @dataclass(frozen=True)
@@ -630,7 +723,7 @@ class Connector:
         names += [m.shape_name for m in self.methods if m.shape_name]
         if self.auth.kind != "None":
             names.append(self.auth_class_name)
-        if isinstance(self.auth, OAuth2Auth):
+        if isinstance(self.auth, OAuth2Auth | SessionAuth | JwtAuth):
             names += self.auth.exports
         if self.auth.kind == "OAuth1":
             names += ["ACCESS_TOKEN_URL", "AUTHORIZE_URL", "REQUEST_TOKEN_URL"]
@@ -648,8 +741,12 @@ class Connector:
     @property
     def requires(self) -> tuple[str, ...]:
         """The distributions the module imports, with the versions it was made for."""
+        if isinstance(self.auth, OAuth2Auth) and self.auth.client_assertion:
+            return (HTTPX_REQUIREMENT, AUTHLIB_REQUIREMENT, JOSERFC_REQUIREMENT)
         if self.auth.kind in ("OAuth1", "OAuth2"):
             return (HTTPX_REQUIREMENT, AUTHLIB_REQUIREMENT)
+        if self.auth.kind == "Jwt":
+            return (HTTPX_REQUIREMENT, JOSERFC_REQUIREMENT)
         return (HTTPX_REQUIREMENT,)
 
     @property
@@ -680,6 +777,8 @@ class Connector:
             "AuthFields": "AuthFieldsAuth",
             "OAuth2": "OAuth2Auth",
             "OAuth1": "OAuth1Auth",
+            "Session": "SessionAuth",
+            "Jwt": "JwtAuth",
         }
         return Identifier(names.get(self.auth.kind, "NoAuth"))
 
@@ -1027,6 +1126,10 @@ def _auth(data: dict[str, Any], properties: dict[str, Property]) -> Auth:
             callback_url=data.get("CallbackUrl"),
             realm=data.get("Realm"),
         )
+    if auth_type == "Session":
+        return _session(data, properties)
+    if auth_type == "Jwt":
+        return _jwt(data, properties)
     if auth_type == "AuthFields":
         return AuthFieldsAuth(
             tuple(
@@ -1060,7 +1163,11 @@ def _oauth2(data: dict[str, Any], properties: dict[str, Property]) -> OAuth2Auth
         scope_separator=data.get("ScopeSeparator", " "),
         authorise_parameters=tuple(sorted(data.get("AuthoriseParameters", {}).items())),
         token_parameters=tuple(sorted(data.get("TokenParameters", {}).items())),
-        client_authentication=data.get("ClientAuthentication", "Basic"),
+        # RFC 7523 2.1: the assertion is the grant; the client is not authenticated.
+        client_authentication=data.get(
+            "ClientAuthentication",
+            "None" if data["OAuth2Type"] == "JwtBearer" else "Basic",
+        ),
         # YAML 1.1 reads an unquoted `Pkce: Off` as false; the schema allows both.
         pkce="Off" if data.get("Pkce") is False else data.get("Pkce", "Required"),
         pkce_method=data.get("PkceMethod", "S256"),
@@ -1074,6 +1181,76 @@ def _oauth2(data: dict[str, Any], properties: dict[str, Property]) -> OAuth2Auth
         default_expires_in=response.get("DefaultExpiresIn"),
         min_refresh_token_lifetime=data.get("MinRefreshTokenLifetime", 43200),
     )
+
+
+SESSION_FIELDS = (("username", "{Username}"), ("password", "{Password}"))
+
+
+def _session(data: dict[str, Any], properties: dict[str, Property]) -> SessionAuth:
+    source: Literal["Body", "Header", "Cookie"] = "Body"
+    name = data.get("TokenPath", "")
+    if "TokenHeader" in data:
+        source, name = "Header", data["TokenHeader"]
+    elif "TokenCookie" in data:
+        source, name = "Cookie", data["TokenCookie"]
+    login_format = data.get("LoginFormat", "Json")
+    fields = data.get("LoginFields")
+    return SessionAuth(
+        login_url=data["LoginUrl"],
+        login_url_parts=_split_template(data["LoginUrl"], properties, {}),
+        login_format=login_format,
+        login_fields=(
+            ()
+            if login_format == "Basic"
+            else SESSION_FIELDS
+            if fields is None
+            else tuple(fields.items())
+        ),
+        token_source=source,
+        token_name=name,
+        expires_in_path=data.get("ExpiresInPath"),
+        expires_in=data.get("ExpiresIn"),
+        header=data.get("Header", "Authorization"),
+        format=data.get("Format", "Bearer {Token}"),
+    )
+
+
+def _jwt(data: dict[str, Any], properties: dict[str, Property]) -> JwtAuth:
+    algorithm = data["Algorithm"]
+    claims: list[tuple[str, tuple[PathPart, ...] | int | bool]] = []
+    for name, value in data.get("Claims", {}).items():
+        text = isinstance(value, str)
+        claims.append((name, _split_template(value, properties, {}) if text else value))
+    key_id = data.get("KeyId")
+    return JwtAuth(
+        algorithm=algorithm,
+        key_format=data.get("KeyFormat", "Text" if algorithm == "HS256" else "Pem"),
+        key_id_parts=None
+        if key_id is None
+        else _split_template(key_id, properties, {}),
+        claims=tuple(claims),
+        lifetime=data.get("Lifetime", 300),
+        backdate=data.get("Backdate", 0),
+        header=data.get("Header", "Authorization"),
+        format=data.get("Format", "Bearer {Token}"),
+    )
+
+
+JWT_CREDENTIALS = {
+    "key": "The signing key: {}.",
+}
+JWT_KEY_DESCRIPTIONS = {
+    "Pem": "the private key as PEM text",
+    "Text": "the shared secret",
+    "Hex": "the shared secret in hexadecimal",
+    "IdColonHex": "'id:secret', the key id and the secret in hexadecimal",
+}
+
+
+SESSION_CREDENTIALS = {
+    "username": "The username the login request sends.",
+    "password": "The password the login request sends.",
+}
 
 
 def _credentials(
@@ -1099,6 +1276,12 @@ def _credentials(
     }
     if isinstance(auth, OAuth2Auth):
         descriptions = OAUTH2_CREDENTIALS
+    if isinstance(auth, SessionAuth):
+        descriptions = SESSION_CREDENTIALS
+    if isinstance(auth, JwtAuth):
+        descriptions = {
+            "key": JWT_CREDENTIALS["key"].format(JWT_KEY_DESCRIPTIONS[auth.key_format])
+        }
     return tuple(
         Credential(
             python_name=Identifier(name),

@@ -48,6 +48,8 @@ RESERVED_TOKEN_PARAMETERS = frozenset(
         "grant_type",
         "client_id",
         "client_secret",
+        "client_assertion",
+        "client_assertion_type",
         "code",
         "code_verifier",
         "redirect_uri",

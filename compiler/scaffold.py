@@ -15,8 +15,17 @@ from .names import snake_case
 
 __all__ = ["AUTH_TYPES", "GRANTS", "starter_path", "starter_spec"]
 
-AUTH_TYPES = ("ApiKey", "Basic", "OAuth1", "OAuth2", "None", "AuthFields")
-GRANTS = ("AuthorisationCode", "ClientCredentials", "PasswordCredentials")
+AUTH_TYPES = (
+    "ApiKey",
+    "Basic",
+    "OAuth1",
+    "OAuth2",
+    "None",
+    "AuthFields",
+    "Session",
+    "Jwt",
+)
+GRANTS = ("AuthorisationCode", "ClientCredentials", "PasswordCredentials", "JwtBearer")
 
 _AUTH = {
     "ApiKey": """\
@@ -50,6 +59,26 @@ Authentication:
   AccessTokenUrl: https://api.example.com/oauth/access_token     # TODO
   SignatureMethod: HMAC-SHA1      # or HMAC-SHA256, RSA-SHA1, PLAINTEXT
 """,
+    "Session": """\
+Authentication:
+  AuthType: Session               # username and password are supplied at run time
+  LoginUrl: https://api.example.com/v1/login   # TODO where the login is POSTed
+  LoginFormat: Json               # or Form, or Basic (no body)
+  LoginFields: { username: "{Username}", password: "{Password}" }   # TODO the names
+  TokenPath: token                # TODO the token's field (or TokenHeader, TokenCookie)
+  ExpiresIn: 3600                 # TODO its lifetime in seconds (or ExpiresInPath)
+  Header: Authorization           # where requests carry it
+  Format: "Bearer {Token}"        # {Token} stands for the session token
+""",
+    "Jwt": """\
+Authentication:
+  AuthType: Jwt                   # the signing key is supplied at run time (key=)
+  Algorithm: RS256                # or ES256 (PEM keys), HS256 (a shared secret)
+  Claims: { iss: TODO-issuer, aud: TODO-audience }   # iat and exp are set for you
+  Lifetime: 300                   # seconds from iat to exp
+  Header: Authorization
+  Format: "Bearer {Token}"        # {Token} stands for the signed token
+""",
 }
 
 _OAUTH2 = {
@@ -72,6 +101,13 @@ Authentication:
 Authentication:
   AuthType: OAuth2                # client id and secret are supplied at run time
   OAuth2Type: PasswordCredentials # the user's username and password, at run time too
+  AccessTokenUrl: https://api.example.com/oauth/token     # TODO
+  Scopes: [read]                  # TODO the scopes the client asks for
+""",
+    "JwtBearer": """\
+Authentication:
+  AuthType: OAuth2                # a service account's JSON key file at run time
+  OAuth2Type: JwtBearer           # RFC 7523: a signed JWT is the grant (Google)
   AccessTokenUrl: https://api.example.com/oauth/token     # TODO
   Scopes: [read]                  # TODO the scopes the client asks for
 """,

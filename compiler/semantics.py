@@ -17,6 +17,7 @@ from .names import is_identifier, python_name, shadowed_module, snake_case
 from .oauth2 import oauth2_errors
 from .paging_rules import paging_errors
 from .retry_rules import retry_errors
+from .session_jwt import session_jwt_errors
 
 __all__ = [
     "AUTH_METHODS",
@@ -129,7 +130,9 @@ def credential_names(auth: dict[str, Any]) -> list[tuple[str, JsonPath]]:
     auth_type = auth["AuthType"]
     if auth_type == "ApiKey":
         return [("api_key", ("Authentication", "AuthType"))]
-    if auth_type in ("Basic",):
+    if auth_type == "Jwt":
+        return [("key", ("Authentication", "AuthType"))]
+    if auth_type in ("Basic", "Session"):
         return [
             ("username", ("Authentication", "AuthType")),
             ("password", ("Authentication", "AuthType")),
@@ -150,6 +153,8 @@ def credential_names(auth: dict[str, Any]) -> list[tuple[str, JsonPath]]:
             ("token", ("Authentication", "AuthType")),
             ("token_secret", ("Authentication", "AuthType")),
         ]
+    if auth.get("OAuth2Type") == "JwtBearer":
+        return [("service_account_key", ("Authentication", "OAuth2Type"))]
     if auth_type in ("OAuth1", "OAuth2"):
         names: list[tuple[str, JsonPath]] = [
             ("client_id", ("Authentication", "AuthType")),
@@ -157,6 +162,8 @@ def credential_names(auth: dict[str, Any]) -> list[tuple[str, JsonPath]]:
         ]
         if auth.get("ClientAuthentication") == "None":
             names.pop()  # a public client has no secret
+        elif auth.get("ClientAuthentication") == "PrivateKeyJwt":
+            names[-1] = ("private_key", ("Authentication", "ClientAuthentication"))
         if auth.get("OAuth2Type") == "PasswordCredentials":
             names += [
                 ("username", ("Authentication", "AuthType")),
@@ -242,6 +249,7 @@ class _Checker:
         yield from oauth2_errors(self.spec)
         yield from paging_errors(self.spec)
         yield from retry_errors(self.spec)
+        yield from session_jwt_errors(self.spec)
         yield from self.check_oauth1()
         yield from self.check_rate_limits(("RateLimits",))
         for i, method in enumerate(self.data["Methods"]):

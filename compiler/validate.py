@@ -50,6 +50,7 @@ URL_KEYS = frozenset(
         "AuthoriseUrl",
         "RefreshUrl",
         "CallbackUrl",
+        "LoginUrl",
     }
 )
 
@@ -60,6 +61,12 @@ PATTERN_MESSAGES = {
     "Header": "is not a valid HTTP header name",
     "Format": "must contain {ApiKey}, which stands for the key",
     "Script": "must be a relative path to a .py file",
+    # AuthType Session and Jwt (compiler/session_jwt.py has their other checks).
+    "TokenFormat": "must contain {Token}, which stands for the token",
+    "TokenPath": "must be field names joined by single dots",
+    "ExpiresInPath": "must be field names joined by single dots",
+    "TokenHeader": "is not a valid HTTP header name",
+    "TokenCookie": "is not a valid cookie name",
 }
 
 TYPE_WORDS = {
@@ -314,6 +321,10 @@ def _wrong_type(
 def _no_match(spec: LoadedSpec, path: JsonPath, value: Any) -> Diagnostic:
     """A value that breaks its pattern: what the key needs, and how to write it."""
     key = "BaseUrl" if _last_key(path) in URL_KEYS else _last_key(path)
+    if key == "Format" and path[:1] == ("Authentication",):
+        auth = spec.data.get("Authentication") if isinstance(spec.data, dict) else None
+        if isinstance(auth, dict) and auth.get("AuthType") in ("Session", "Jwt"):
+            key = "TokenFormat"
     text = PATTERN_MESSAGES[key]
     if key == "BaseUrl" and " " in value:
         hint = "remove the spaces (write %20 for a space in a path)"
@@ -331,6 +342,12 @@ def _no_match(spec: LoadedSpec, path: JsonPath, value: Any) -> Diagnostic:
         hint = "use letters, digits and '-', as in 'X-Api-Key'"
     elif key == "Script":
         hint = "write the path relative to the spec, as in 'scripts/hooks.py'"
+    elif key == "TokenFormat":
+        hint = "put {Token} where the token goes, as in 'Bearer {Token}'"
+    elif key in ("TokenPath", "ExpiresInPath"):
+        hint = "write a path such as 'data.token', without empty parts"
+    elif key in ("TokenHeader", "TokenCookie"):
+        hint = "use letters, digits and '-' or '_', as in 'X-Subject-Token'"
     else:
         hint = "put {ApiKey} where the key goes, as in 'Bearer {ApiKey}'"
     return spec.diagnostic(path, f"{_where(path)} {text}, not {value!r}", hint)

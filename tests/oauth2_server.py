@@ -32,6 +32,7 @@ from authlib.integrations.flask_oauth2 import (  # type: ignore[import-untyped]
 from authlib.oauth2.rfc6749 import (  # type: ignore[import-untyped]
     AuthorizationCodeMixin,
     ClientMixin,
+    InvalidClientError,
     InvalidGrantError,
     TokenMixin,
     grants,
@@ -40,8 +41,13 @@ from authlib.oauth2.rfc6750 import (  # type: ignore[import-untyped]
     BearerTokenGenerator,
     BearerTokenValidator,
 )
+from authlib.oauth2.rfc7523 import (  # type: ignore[import-untyped]
+    JWTBearerClientAssertion,
+    JWTBearerGrant,
+)
 from authlib.oauth2.rfc7636 import CodeChallenge  # type: ignore[import-untyped]
 from flask import Flask, Response, jsonify, request
+from joserfc.jwk import OctKey, RSAKey
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 __all__ = ["REDIRECT_URI", "OAuth2TestServer", "RegisteredClient", "running_server"]
@@ -61,6 +67,9 @@ class RegisteredClient(ClientMixin):  # type: ignore[misc]
     grant_types: tuple[str, ...]
     scope: str = "read write"
     redirect_uris: tuple[str, ...] = (REDIRECT_URI,)
+    # The key that checks the client's RFC 7523 assertions: the public key (PEM) for
+    # private_key_jwt; client_secret_jwt uses client_secret.
+    public_key: str | None = None
 
     def get_client_id(self) -> str:
         return self.client_id
@@ -181,6 +190,7 @@ class OAuth2TestServer:
         self.send_expires_in = True
         self.refuse_tokens = False  # the API refuses every access token (401)
         self.token_delay = 0.0
+        self.assertion_ids: list[str] = []  # the jti of every accepted assertion
         self.app = self._app()
 
     # -- what tests use -------------------------------------------------------------
@@ -233,10 +243,13 @@ class OAuth2TestServer:
         # authlib's own client_secret_basic decodes with unquote, which reads '+' as
         # '+'; RFC 6749 2.3.1 (form encoding) means a space. Decode as the RFC says.
         server.register_client_auth_method("client_secret_basic", _authenticate_basic)
+        for method in ("private_key_jwt", "client_secret_jwt"):
+            server.register_client_auth_method(method, _ClientAssertion(self, method))
         server.register_grant(self._code_grant(), [CodeChallenge(required=True)])
         server.register_grant(self._password_grant())
         server.register_grant(_ClientCredentialsGrant)
         server.register_grant(self._refresh_grant())
+        server.register_grant(self._jwt_bearer_grant())
         protector = ResourceProtector()
         protector.register_token_validator(_Validator(self))
 
@@ -393,9 +406,84 @@ class OAuth2TestServer:
 
         return RefreshGrant
 
+    def _jwt_bearer_grant(self) -> type:
+        return _bearer_grant_class(self)
+
 
 class _ClientCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[misc]
-    TOKEN_ENDPOINT_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
+    TOKEN_ENDPOINT_AUTH_METHODS = (
+        "client_secret_basic",
+        "client_secret_post",
+        "private_key_jwt",
+        "client_secret_jwt",
+    )
+
+
+def _bearer_grant_class(server: OAuth2TestServer) -> type:
+    class BearerGrant(JWTBearerGrant):  # type: ignore[misc]
+        """authlib's RFC 7523 2.1 grant: the assertion's iss names a client
+        registered with its public key (a service account)."""
+
+        def get_audiences(self) -> list[str]:
+            return [server.token_url()]
+
+        def resolve_issuer_client(self, issuer: str) -> RegisteredClient | None:
+            client = server.clients.get(issuer)
+            if client is None or client.public_key is None:
+                return None
+            return client
+
+        def resolve_client_public_key(self, client: RegisteredClient) -> Any:
+            return RSAKey.import_key(client.public_key or "")
+
+        def authenticate_user(self, subject: str) -> str | None:
+            return subject if subject in USERS else None
+
+        def has_granted_permission(self, client: RegisteredClient, user: str) -> bool:
+            return True
+
+    return BearerGrant
+
+
+class _ClientAssertion(JWTBearerClientAssertion):  # type: ignore[misc]
+    """authlib's RFC 7523 2.2 client authentication, for one method: the assertion's
+    audience must be the token endpoint, and a jti is accepted once."""
+
+    def __init__(self, server: OAuth2TestServer, method: str) -> None:
+        super().__init__(validate_jti=True)
+        self.CLIENT_AUTH_METHOD = method
+        self.server = server
+
+    def __call__(self, query_client: Any, request: Any) -> Any:
+        # authlib tries every registered method in turn: leave clients registered
+        # for the other one to it.
+        def registered(client_id: str) -> RegisteredClient | None:
+            client: RegisteredClient | None = query_client(client_id)
+            if client is None or client.auth_method != self.CLIENT_AUTH_METHOD:
+                return None
+            return client
+
+        try:
+            return super().__call__(registered, request)
+        except InvalidClientError as error:
+            if error.description == "The client does not exist on this server.":
+                return None
+            raise
+
+    def get_audiences(self) -> list[str]:
+        return [self.server.token_url()]
+
+    def validate_jti(self, claims: Any, jti: str) -> bool:
+        with self.server.lock:
+            if jti in self.server.assertion_ids:
+                return False
+            self.server.assertion_ids.append(jti)
+            return True
+
+    def resolve_client_public_key(self, client: RegisteredClient) -> Any:
+        if self.CLIENT_AUTH_METHOD == "private_key_jwt":
+            return RSAKey.import_key(client.public_key or "")
+        return OctKey.import_key((client.client_secret or "").encode("utf-8"))
 
 
 class _Validator(BearerTokenValidator):  # type: ignore[misc]

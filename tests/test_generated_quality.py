@@ -31,6 +31,7 @@ ALLOWED_IMPORTS = frozenset(sys.stdlib_module_names) | {
     "__future__",
     "httpx",
     "authlib",
+    "joserfc",  # authlib's JOSE library (since authlib 1.6), for Jwt and RFC 7523
 }
 # The project's own rule set, more than ruff's defaults. Left out: E501, because
 # docstrings carry the spec's prose unwrapped, and RUF001-003 (look-alike characters

@@ -100,7 +100,7 @@ def test_unknown_auth_type(workspace: Path, server: LanguageServer) -> None:
             6,
             13,
             'Value is not accepted. Valid values: "ApiKey", "Basic", "OAuth1", '
-            '"OAuth2", "None", "AuthFields".',
+            '"OAuth2", "None", "AuthFields", "Session", "Jwt".',
         )
     ]
     assert found["severity"] == 1  # an error

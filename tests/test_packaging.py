@@ -20,7 +20,11 @@ from pathlib import Path
 import pytest
 
 from compiler import __version__
-from compiler.model import AUTHLIB_REQUIREMENT, HTTPX_REQUIREMENT
+from compiler.model import (
+    AUTHLIB_REQUIREMENT,
+    HTTPX_REQUIREMENT,
+    JOSERFC_REQUIREMENT,
+)
 from tests.support import GENERATED, ROOT, SPECS
 
 PROJECT_FILES = ("pyproject.toml", "README.md", "compiler", "templates", "schemas")
@@ -171,10 +175,16 @@ def test_modules_state_the_client_extra() -> None:
     """REQUIRES in every module is what pyproject's `client` extra installs."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     client = project["optional-dependencies"]["client"]
-    assert [r.lower() for r in client] == [HTTPX_REQUIREMENT, AUTHLIB_REQUIREMENT]
+    assert [r.lower() for r in client] == [
+        HTTPX_REQUIREMENT,
+        AUTHLIB_REQUIREMENT,
+        JOSERFC_REQUIREMENT,
+    ]
     for path in sorted(GENERATED.glob("*.py")):
         text = path.read_text(encoding="utf-8")
         header = text.split("\n")[2]
         assert header.startswith(f"# Requires: {HTTPX_REQUIREMENT}"), path.name
         uses_authlib = "import authlib" in text or "from authlib" in text
         assert (AUTHLIB_REQUIREMENT in header) == uses_authlib, path.name
+        uses_joserfc = "from joserfc" in text
+        assert (JOSERFC_REQUIREMENT in header) == uses_joserfc, path.name
