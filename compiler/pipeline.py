@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic, SpecError
 from .load import load_spec
 from .model import Connector, build_connector
-from .render import render_module
+from .render import RenderError, render_module
 from .scripts import attach_scripts
 from .validate import validate
 from .write import WriteOutcome, is_generated, write_module
@@ -40,17 +41,53 @@ class CompileResult:
         return not self.diagnostics
 
 
+INTERNAL_ERROR = "internal error in connectorc"
+
+
+@contextmanager
+def _stage(name: str, path: Path, display: str | None) -> Iterator[None]:
+    """Run one stage; any exception but ``SpecError`` becomes a located diagnostic.
+
+    The last line of defence (issue 15): a bug in a stage (a check that meets a
+    value it did not expect) is reported like every other problem, at the spec,
+    with nothing written, never as a traceback. Each cause found is fixed in its
+    stage; the fuzz test fails when this guard fires."""
+    try:
+        yield
+    except (SpecError, RenderError):
+        raise  # RenderError: generated code that does not parse, exit status 3
+    except Exception as exc:  # turned into a located error
+        file = display if display is not None else path.as_posix()
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        raise SpecError(
+            [
+                Diagnostic(
+                    file,
+                    1,
+                    1,
+                    f"{INTERNAL_ERROR} while {name}: {type(exc).__name__}"
+                    + (f": {detail}" if detail else ""),
+                    "this is a bug: please report it with the spec",
+                )
+            ]
+        ) from exc
+
+
 def validate_spec(path: Path, display: str | None = None) -> Connector:
     """Load, validate and model one spec; raises ``SpecError`` with every problem."""
-    spec = load_spec(path, display)
-    validate(spec)
-    return attach_scripts(build_connector(spec, path.name), spec, path)
+    with _stage("reading the spec", path, display):
+        spec = load_spec(path, display)
+    with _stage("checking the spec", path, display):
+        validate(spec)
+    with _stage("building the model", path, display):
+        return attach_scripts(build_connector(spec, path.name), spec, path)
 
 
 def compile_spec(path: Path, display: str | None = None) -> tuple[Connector, str]:
     """The model and the module text of one spec; raises ``SpecError``."""
     connector = validate_spec(path, display)
-    return connector, render_module(connector, VERSION)
+    with _stage("rendering the module", path, display):
+        return connector, render_module(connector, VERSION)
 
 
 def generate(

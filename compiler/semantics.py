@@ -171,6 +171,7 @@ class _Checker:
         self.spec = spec
         self.data: dict[str, Any] = spec.data
         self.auth_targets = _auth_targets(self.data["Authentication"])
+        self._method_indexes: dict[str, list[int]] | None = None
 
     def error(
         self,
@@ -710,14 +711,25 @@ class _Checker:
                     f"give it a PythonName, such as '{name}_value'",
                 )
         iter_name = f"iter_{python_name(method, method['Name'])}"
-        for k, other in enumerate(self.data["Methods"]):
-            if python_name(other, other["Name"]) == iter_name:
-                yield self.error(
-                    ("Methods", k, "Name"),
-                    f"method '{other['Name']}' would be '{iter_name}', which the "
-                    f"paging of method '{method['Name']}' uses",
-                    "rename it or give it a PythonName",
-                )
+        # Looked up in a table of every method's name, built once: a loop over the
+        # methods here made a spec of many paged methods quadratic (issue 15).
+        for k in self.method_indexes().get(iter_name, ()):
+            other = self.data["Methods"][k]
+            yield self.error(
+                ("Methods", k, "Name"),
+                f"method '{other['Name']}' would be '{iter_name}', which the "
+                f"paging of method '{method['Name']}' uses",
+                "rename it or give it a PythonName",
+            )
+
+    def method_indexes(self) -> dict[str, list[int]]:
+        """The indexes of the methods by Python name, computed once."""
+        if self._method_indexes is None:
+            self._method_indexes = {}
+            for k, other in enumerate(self.data["Methods"]):
+                name = python_name(other, other["Name"])
+                self._method_indexes.setdefault(name, []).append(k)
+        return self._method_indexes
 
     def check_formats(
         self, path: JsonPath, method: dict[str, Any]

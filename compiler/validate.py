@@ -60,7 +60,11 @@ PATTERN_MESSAGES = {
     "Header": "is not a valid HTTP header name",
     "Format": "must contain {ApiKey}, which stands for the key",
     "Script": "must be a relative path to a .py file",
+    "XmlRoot": "must be an XML element name",
 }
+# Said of a value that breaks a pattern no entry above names: the lookup is total, so
+# a pattern added to the schema later is an error message, never a KeyError.
+PATTERN_FALLBACK = "is not written in the form it needs"
 
 TYPE_WORDS = {
     "string": "text",
@@ -196,7 +200,7 @@ def _from_schema_error(
     elif kind == "type":
         yield _wrong_type(spec, path, error.instance, expected)
     elif kind == "pattern":
-        yield _no_match(spec, path, error.instance)
+        yield _no_match(spec, path, error.instance, subschema)
     elif kind == "minItems":
         yield spec.diagnostic(path, f"{where} is empty", "list at least one entry")
     elif kind == "minLength":
@@ -311,11 +315,17 @@ def _wrong_type(
     )
 
 
-def _no_match(spec: LoadedSpec, path: JsonPath, value: Any) -> Diagnostic:
+def _no_match(
+    spec: LoadedSpec, path: JsonPath, value: Any, subschema: Mapping[str, Any]
+) -> Diagnostic:
     """A value that breaks its pattern: what the key needs, and how to write it."""
     key = "BaseUrl" if _last_key(path) in URL_KEYS else _last_key(path)
-    text = PATTERN_MESSAGES[key]
-    if key == "BaseUrl" and " " in value:
+    text = PATTERN_MESSAGES.get(key, PATTERN_FALLBACK)
+    if key not in PATTERN_MESSAGES:
+        hint = str(subschema.get("patternErrorMessage", "")) or (
+            f"write it to match the pattern {subschema.get('pattern', '')}"
+        )
+    elif key == "BaseUrl" and " " in value:
         hint = "remove the spaces (write %20 for a space in a path)"
     elif key == "BaseUrl" and "://" not in value:
         hint = f"write the scheme too, as in 'https://{value}'"
@@ -331,6 +341,8 @@ def _no_match(spec: LoadedSpec, path: JsonPath, value: Any) -> Diagnostic:
         hint = "use letters, digits and '-', as in 'X-Api-Key'"
     elif key == "Script":
         hint = "write the path relative to the spec, as in 'scripts/hooks.py'"
+    elif key == "XmlRoot":
+        hint = "use letters, digits, _, - and . (a letter or _ first), as in 'Request'"
     else:
         hint = "put {ApiKey} where the key goes, as in 'Bearer {ApiKey}'"
     return spec.diagnostic(path, f"{_where(path)} {text}, not {value!r}", hint)
