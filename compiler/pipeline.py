@@ -7,8 +7,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .clashes import name_clashes
 from .diagnostics import Diagnostic, SpecError
-from .load import load_spec
+from .load import LoadedSpec, load_spec
 from .model import Connector, build_connector
 from .render import RenderError, render_module
 from .scripts import attach_scripts
@@ -75,19 +76,27 @@ def _stage(name: str, path: Path, display: str | None) -> Iterator[None]:
 
 def validate_spec(path: Path, display: str | None = None) -> Connector:
     """Load, validate and model one spec; raises ``SpecError`` with every problem."""
+    return _modelled(path, display)[1]
+
+
+def _modelled(path: Path, display: str | None) -> tuple[LoadedSpec, Connector]:
     with _stage("reading the spec", path, display):
         spec = load_spec(path, display)
     with _stage("checking the spec", path, display):
         validate(spec)
     with _stage("building the model", path, display):
-        return attach_scripts(build_connector(spec, path.name), spec, path)
+        return spec, attach_scripts(build_connector(spec, path.name), spec, path)
 
 
 def compile_spec(path: Path, display: str | None = None) -> tuple[Connector, str]:
     """The model and the module text of one spec; raises ``SpecError``."""
-    connector = validate_spec(path, display)
+    spec, connector = _modelled(path, display)
     with _stage("rendering the module", path, display):
-        return connector, render_module(connector, VERSION)
+        text = render_module(connector, VERSION)
+        clashes = name_clashes(spec, connector, text)
+    if clashes:
+        raise SpecError(clashes)
+    return connector, text
 
 
 def generate(
