@@ -11,7 +11,7 @@ from .clashes import name_clashes
 from .diagnostics import Diagnostic, SpecError
 from .load import LoadedSpec, load_spec
 from .model import Connector, build_connector
-from .render import RenderError, render_module
+from .render import RenderError, draft_module, render_module
 from .scripts import attach_scripts
 from .validate import validate
 from .write import WriteOutcome, is_generated, write_module
@@ -85,18 +85,19 @@ def _modelled(path: Path, display: str | None) -> tuple[LoadedSpec, Connector]:
     with _stage("checking the spec", path, display):
         validate(spec)
     with _stage("building the model", path, display):
-        return spec, attach_scripts(build_connector(spec, path.name), spec, path)
+        connector = attach_scripts(build_connector(spec, path.name), spec, path)
+    with _stage("checking the module's names", path, display):
+        clashes = name_clashes(spec, connector, draft_module(connector, VERSION))
+    if clashes:
+        raise SpecError(clashes)
+    return spec, connector
 
 
 def compile_spec(path: Path, display: str | None = None) -> tuple[Connector, str]:
     """The model and the module text of one spec; raises ``SpecError``."""
-    spec, connector = _modelled(path, display)
+    connector = validate_spec(path, display)
     with _stage("rendering the module", path, display):
-        text = render_module(connector, VERSION)
-        clashes = name_clashes(spec, connector, text)
-    if clashes:
-        raise SpecError(clashes)
-    return connector, text
+        return connector, render_module(connector, VERSION)
 
 
 def generate(

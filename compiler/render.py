@@ -21,7 +21,13 @@ from .model import PYTHON_TYPES, Connector, Credential, Identifier, Parameter, P
 from .resources import TEMPLATES_PATH
 from .scripts import check_module_names, hooks, script_imports, scripts
 
-__all__ = ["TEMPLATES_PATH", "RenderError", "literal", "render_module"]
+__all__ = [
+    "TEMPLATES_PATH",
+    "RenderError",
+    "draft_module",
+    "literal",
+    "render_module",
+]
 
 
 class RenderError(Exception):
@@ -235,6 +241,15 @@ def render_module(connector: Connector, compiler_version: str) -> str:
             f"(line {exc.lineno}: {exc.msg}); this is a compiler bug"
         ) from None
     return _format(text)
+
+
+def draft_module(connector: Connector, compiler_version: str) -> str:
+    """The module's text unformatted (and without a script's imports): enough for
+    checks that read which names the module defines, without running ruff."""
+    template = _environment().get_template("module.py.j2")
+    return template.render(
+        c=connector, compiler_version=Code(compiler_version), script_imports=()
+    )
 
 
 @cache

@@ -82,6 +82,14 @@ SECRET_NAME = re.compile(r"authorization|api[-_]?key|token|secret|password", re.
 # ASCII control characters anywhere in a URL.
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 URL_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+AUTH_URL_KEYS = (
+    "AuthoriseUrl",
+    "AccessTokenUrl",
+    "RefreshUrl",
+    "RequestTokenUrl",
+    "AuthorizeUrl",
+    "CallbackUrl",
+)
 MAX_MODULE_NAME = 100
 PYTHON_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 # What to write instead of a value that does not fit its DataType.
@@ -1039,6 +1047,16 @@ class _Checker:
                 "remove it: a URL cannot carry it",
             )
         auth = self.data["Authentication"]
+        # Every URL of the authentication too (issue 15: a NUL in AccessTokenUrl
+        # compiled, and the client failed when it was created).
+        for key in AUTH_URL_KEYS:
+            url = auth.get(key)
+            if isinstance(url, str) and (control := URL_CONTROL.search(url)):
+                yield self.error(
+                    ("Authentication", key),
+                    f"{key} has the control character {control.group()!r}",
+                    "remove it: a URL cannot carry it",
+                )
         header = auth.get("Header") if auth["AuthType"] == "ApiKey" else None
         if isinstance(header, str) and not HEADER_NAME.fullmatch(header):
             # The schema's pattern lets a final line break through (see PYTHON_NAME).
