@@ -10,6 +10,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError
 
 from .diagnostics import Diagnostic, SpecError, closest, describe
+from .leaks import find_leaks, leak_diagnostics, redact
 from .load import JsonPath, LoadedSpec
 from .names import IDENTIFIER, snake_case
 from .resources import SCHEMA_PATH
@@ -117,12 +118,17 @@ def validate(spec: LoadedSpec) -> None:
                 )
             ]
         )
+    # Secrets pasted as values are found on the raw data, so they are reported with
+    # schema errors too; every message is then masked so none prints one back.
+    leaks = find_leaks(spec.data)
     errors = _schema_errors(spec)
+    if not errors:
+        errors = semantic_errors(spec)
+    # A check by key name (a sensitive property's Default) may have said it already.
+    said = {d.json_path for d in errors if "secret" in f"{d.message} {d.hint}"}
+    errors += [d for d in leak_diagnostics(spec, leaks) if d.json_path not in said]
     if errors:
-        raise SpecError(errors)
-    errors = semantic_errors(spec)
-    if errors:
-        raise SpecError(errors)
+        raise SpecError(redact(errors, leaks))
 
 
 def _schema_errors(spec: LoadedSpec) -> list[Diagnostic]:
