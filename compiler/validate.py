@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -132,7 +133,23 @@ def validate(spec: LoadedSpec) -> None:
 
 
 def _schema_errors(spec: LoadedSpec) -> list[Diagnostic]:
-    """Every schema error of ``spec`` as a located diagnostic, one per mistake."""
+    """Every schema error of ``spec`` as a located diagnostic, one per mistake.
+
+    A wrong or misspelt AuthType does not hide the rest of the authentication
+    block (issue 15): the block is checked again as the AuthType that was meant
+    (the did-you-mean one), and its errors replace those that only said that no
+    AuthType matched."""
+    found = _diagnostics(spec)
+    meant = _meant_auth(spec)
+    if meant is None:
+        return found
+    corrected, own_keys = meant
+    kept = [d for d in found if not _in_auth(d) or d.json_path in own_keys]
+    again = [d for d in _diagnostics(corrected) if _in_auth(d)]
+    return kept + [d for d in again if d.json_path not in own_keys]
+
+
+def _diagnostics(spec: LoadedSpec) -> list[Diagnostic]:
     errors = list(_validator().iter_errors(spec.data))
     misspelt = _misspellings(spec, errors)
     found: dict[tuple[int, int, str], Diagnostic] = {}
@@ -142,6 +159,45 @@ def _schema_errors(spec: LoadedSpec) -> list[Diagnostic]:
                 (diagnostic.line, diagnostic.column, diagnostic.message), diagnostic
             )
     return list(found.values())
+
+
+def _in_auth(diagnostic: Diagnostic) -> bool:
+    return diagnostic.json_path[:1] == ("Authentication",)
+
+
+def _meant_auth(spec: LoadedSpec) -> tuple[LoadedSpec, set[JsonPath]] | None:
+    """The spec with the AuthType that was meant, when the written one is unknown
+    or its key misspelt; with the paths whose errors still come from the spec as
+    written (the AuthType value, or the misspelt key, and the block itself when
+    the key is missing)."""
+    auth = spec.data.get("Authentication")
+    if not isinstance(auth, dict):
+        return None
+    written = auth.get("AuthType")
+    if "AuthType" in auth:
+        meant = closest(written, _auth_types()) if isinstance(written, str) else None
+        if meant is None or meant == written:
+            return None
+        fixed = {**auth, "AuthType": meant}
+        own: set[JsonPath] = {("Authentication", "AuthType")}
+    else:
+        # A key of its own (OAuth2Type) is not a misspelt AuthType.
+        keys = [
+            k
+            for k in auth
+            if k not in _all_properties() and closest(k, ["AuthType"]) == "AuthType"
+        ]
+        value = auth[keys[0]] if len(keys) == 1 else None
+        meant = closest(value, _auth_types()) if isinstance(value, str) else None
+        if meant is None:
+            return None
+        fixed = {k: v for k, v in auth.items() if k != keys[0]}
+        fixed["AuthType"] = meant
+        own = {("Authentication", keys[0]), ("Authentication", "AuthType")}
+        if meant != value:
+            own.add(("Authentication", keys[0]))
+    corrected = replace(spec, data={**spec.data, "Authentication": fixed})
+    return corrected, own
 
 
 def _misspellings(
