@@ -241,7 +241,14 @@ def _from_schema_error(
             diagnostic = _unknown_key(spec, path, key, allowed)
             if diagnostic is not None:
                 yield diagnostic
-    elif kind == "not" and path and path[-1] in RUN_TIME_VALUES:
+    elif (
+        kind in ("not", "enum")
+        and path
+        and path[-1] in RUN_TIME_VALUES
+        and (kind == "not" or subschema.get("doNotSuggest"))
+    ):
+        # RunTimeSecret: `enum: []` with an errorMessage, which the YAML language
+        # server shows (it shows none for `not`).
         yield _run_time_value(spec, path)
     elif kind == "not":
         # The only other `not` in the schema: ApiKey's Header and QueryParameter.
