@@ -845,6 +845,8 @@ class _Checker:
                     "write the provider's URL in full",
                 )
                 continue
+            if not _splits(url):
+                continue  # said by check_wire_text
             parts = urlsplit(url)
             if parts.scheme != "https" and parts.hostname not in LOOPBACK_HOSTS:
                 yield self.error(
@@ -1057,6 +1059,14 @@ class _Checker:
                     f"{key} has the control character {control.group()!r}",
                     "remove it: a URL cannot carry it",
                 )
+            elif isinstance(url, str) and not _splits(url):
+                yield self.error(
+                    ("Authentication", key),
+                    f"{key} is not a URL that can be sent: a '[' without its ']', "
+                    "or a port that is not a number from 0 to 65535",
+                    "write the host as in https://auth.example.com/token, and a port "
+                    "as a number after it",
+                )
         header = auth.get("Header") if auth["AuthType"] == "ApiKey" else None
         if isinstance(header, str) and not HEADER_NAME.fullmatch(header):
             # The schema's pattern lets a final line break through (see PYTHON_NAME).
@@ -1231,6 +1241,15 @@ def _shown(value: Any) -> str:
 
 def _may_be_missing(prop: dict[str, Any]) -> bool:
     return bool(prop.get("IsOptional")) and "Default" not in prop
+
+
+def _splits(url: str) -> bool:
+    """True when urllib (and so httpx) can take ``url`` apart, its port included."""
+    try:
+        urlsplit(MERGE_FIELD.sub("x", url)).port  # noqa: B018 - read to check it
+    except ValueError:
+        return False
+    return True
 
 
 def _declare_hint(name: str, declared: list[str], where: str) -> str:

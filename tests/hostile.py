@@ -103,6 +103,8 @@ HOSTILE_VALUES: list[str] = [
     '"x\\0y"',
     '"https://auth.example.com/token\\x01"',
     '"\\e[31m"',
+    '"https://[auth.example.com/token"',
+    '"https://auth.example.com:99999/token"',
     '"\\x85"',
     '"\\u2028"',
     # nesting
