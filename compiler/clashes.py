@@ -5,8 +5,10 @@ its methods' TypedDicts are named from the spec; the module defines names of its
 (``OAuth2Error``, ``StateMismatchError``, ``Token``, ``BASE_URL``, ...), and which
 ones depends on the spec's authentication and features. Instead of a list of
 reserved words that would drift from the templates, the rendered module itself is
-read: any top-level name it binds twice is a clash, located at the spec entry whose
-name makes it (issue 15: a connector named ``OAuth2`` or ``State Mismatch``).
+read: any top-level name it binds twice, or any member a client class binds twice,
+is a clash, located at the spec entry whose name makes it (issue 15: a connector
+named ``OAuth2`` or ``State Mismatch``). semantics.py refuses the clashes it knows of
+with more specific words first; this check follows the templates wherever they go.
 """
 
 from __future__ import annotations
@@ -25,9 +27,21 @@ def name_clashes(
 ) -> list[Diagnostic]:
     """A located error for each spec-made name that the module binds more than once."""
     counts: dict[str, int] = {}
+    members: dict[str, int] = {}
     for node in ast.parse(module_text).body:
         for name in _bound(node):
             counts[name] = counts.get(name, 0) + 1
+        if isinstance(node, ast.ClassDef) and node.name in (
+            connector.class_name,
+            connector.async_class_name,
+        ):
+            # A member bound twice in one class: a method hides the client's own.
+            seen: set[str] = set()
+            for item in node.body:
+                for name in _bound(item):
+                    if name in seen:
+                        members[name] = members.get(name, 0) + 1
+                    seen.add(name)
     named = f"Name {connector.name!r}"
     made: list[tuple[str, JsonPath, str]] = [
         (connector.class_name, ("Name",), f"{named} would name the client class"),
@@ -44,6 +58,17 @@ def name_clashes(
                 )
             )
     errors = []
+    for i, method in enumerate(connector.methods):
+        for name in (method.python_name, method.iter_name):
+            if members.get(name):
+                errors.append(
+                    spec.diagnostic(
+                        ("Methods", i, "Name"),
+                        f"method {method.name!r} would be the client's {name}(), a "
+                        "name the client class already defines",
+                        "rename it or give it a PythonName",
+                    )
+                )
     for name, path, what in made:
         if counts.get(name, 0) > 1:
             errors.append(

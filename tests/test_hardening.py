@@ -420,3 +420,20 @@ def test_a_non_ascii_response_field_keeps_its_exact_json_key(
     text = MINIMAL + f'    ResponseFields:\n      - {{ Name: "{field}" }}\n'
     module = compile_text(text, tmp_path)
     assert list(module.ListItemsResponse.__annotations__) == [field]
+
+
+def test_a_method_hiding_a_client_member_is_found_in_the_module_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """semantics.py knows the client's own methods by list; should the templates
+    add one the list lacks, the rendered module itself still shows the clash."""
+    monkeypatch.setattr(semantics_module, "AUTH_METHODS", {})
+    text = (SPECS / "twitter.yaml").read_text("utf-8").replace(
+        "  - Name: Verify Credentials", "  - Name: Fetch Access Token"
+    )
+    line = text.splitlines().index("  - Name: Fetch Access Token") + 1
+    assert _errors(text, tmp_path) == [
+        f"spec.yaml:{line}:11: method 'Fetch Access Token' would be the client's "
+        "fetch_access_token(), a name the client class already defines; rename it "
+        "or give it a PythonName"
+    ]
