@@ -428,8 +428,10 @@ def test_a_method_hiding_a_client_member_is_found_in_the_module_itself(
     """semantics.py knows the client's own methods by list; should the templates
     add one the list lacks, the rendered module itself still shows the clash."""
     monkeypatch.setattr(semantics_module, "AUTH_METHODS", {})
-    text = (SPECS / "twitter.yaml").read_text("utf-8").replace(
-        "  - Name: Verify Credentials", "  - Name: Fetch Access Token"
+    text = (
+        (SPECS / "twitter.yaml")
+        .read_text("utf-8")
+        .replace("  - Name: Verify Credentials", "  - Name: Fetch Access Token")
     )
     line = text.splitlines().index("  - Name: Fetch Access Token") + 1
     assert _errors(text, tmp_path) == [
