@@ -1,7 +1,8 @@
 """Secrets pasted into a spec, found by what they look like, not only by key name.
 
-A spec's defaults and fixed values end up in the generated module, which is copied
-into other projects: a live key there has leaked. Key names catch some of them
+A spec's defaults and fixed values (URLs, EndPoints, an ApiKey Format too) end up
+in the generated module, which is copied into other projects: a live key there has
+leaked. Key names catch some of them
 (``ClientSecret``, a header named ``Authorization``); this module reads the values
 themselves: well-known token formats (Stripe, GitHub, AWS, Slack, Google, JWT, PEM
 private keys, ...), and long random-looking strings (Shannon entropy, as
@@ -114,14 +115,30 @@ def redact(
     ]
 
 
+URL_KEYS = (
+    "AuthoriseUrl",
+    "AccessTokenUrl",
+    "RefreshUrl",
+    "RequestTokenUrl",
+    "AuthorizeUrl",
+    "CallbackUrl",
+)
+
+
 def _fixed_values(data: Any) -> Iterator[tuple[JsonPath, str]]:
-    """(path, text) of every Default, Values entry and fixed OAuth parameter."""
+    """(path, text) of every Default, Values entry, fixed OAuth parameter, URL,
+    EndPoint and ApiKey Format: the text a spec sends as it is written."""
     if not isinstance(data, dict):
         return
+    if isinstance(data.get("BaseUrl"), str):
+        yield ("BaseUrl",), data["BaseUrl"]
     for i, prop in enumerate(_list(data.get("Properties"))):
         yield from _texts(prop, ("Properties", i))
     auth = data.get("Authentication")
     if isinstance(auth, dict):
+        for key in (*URL_KEYS, "Format"):
+            if isinstance(auth.get(key), str):
+                yield ("Authentication", key), auth[key]
         for key in ("AuthoriseParameters", "TokenParameters"):
             extra = auth.get(key)
             if isinstance(extra, dict):
@@ -131,6 +148,8 @@ def _fixed_values(data: Any) -> Iterator[tuple[JsonPath, str]]:
     for i, method in enumerate(_list(data.get("Methods"))):
         if not isinstance(method, dict):
             continue
+        if isinstance(method.get("EndPoint"), str):
+            yield ("Methods", i, "EndPoint"), method["EndPoint"]
         for j, param in enumerate(_list(method.get("Parameters"))):
             yield from _texts(param, ("Methods", i, "Parameters", j))
 

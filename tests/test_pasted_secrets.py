@@ -108,3 +108,31 @@ def test_the_cli_never_shows_the_secret() -> None:
         assert shown.count("looks like") == 3, shown
         for secret in ("sk_live_51H8", "Zx8Kq2LmN0pQr5", "eyJhbGciOiJIUzI1NiJ9"):
             assert secret not in shown
+
+
+@pytest.mark.parametrize(
+    ("line", "written"),
+    [
+        ("BaseUrl: https://api.example.com", "BaseUrl: https://api.example.com/{}"),
+        ("    EndPoint: /items", "    EndPoint: /items/{}"),
+        (
+            "  AuthType: None",
+            "  AuthType: ApiKey\n  Format: Bearer {}",
+        ),
+    ],
+    ids=["BaseUrl", "EndPoint", "Format"],
+)
+def test_a_secret_in_a_url_or_format_is_found_without_being_shown(
+    line: str, written: str, tmp_path: Path
+) -> None:
+    secret = SECRETS["a Stripe secret key"]
+    text = SPEC.format(value="x", data_type="Text").replace(
+        line, written.format(secret)
+    )
+    path = tmp_path / "spec.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        validate_spec(path, "spec.yaml")
+    shown = [f"{d.headline}\n{d.source_line}" for d in caught.value.diagnostics]
+    assert any("looks like a Stripe secret key" in s for s in shown), shown
+    assert all(secret not in s for s in shown)
