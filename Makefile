@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate validate docs new lsp redis-server test lint typecheck format bench clean
+.PHONY: generate validate docs new lsp redis-server test lint typecheck format bench fuzz clean
 
 # The virtual environment is made, and the pinned packages installed, when it is missing
 # or when pyproject.toml or constraints.txt changed since.
@@ -78,6 +78,14 @@ format: $(STAMP)
 bench: $(STAMP) redis-server  ## benchmarks: ratios against a baseline measured in the same run
 	$(BIN)/python -m tests.bench
 
+# The long fuzz run: hostile specs (tests/hostile.py shapes) through the whole compiler;
+# `make test` runs the short hypothesis profile (tests/test_fuzz.py). Crashing specs
+# are saved under .fuzz/. FUZZ_EXAMPLES=5000 for a quicker look.
+FUZZ_EXAMPLES ?= 100000
+FUZZ_SEED ?= 1
+fuzz: $(STAMP)  ## FUZZ_EXAMPLES hostile specs; fails if any crashes the compiler
+	$(BIN)/python -m tests.fuzz --examples $(FUZZ_EXAMPLES) --seed $(FUZZ_SEED)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .tools/node_modules \
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .fuzz .tools/node_modules \
 		.tools/npm-ci.failed

@@ -113,6 +113,8 @@ def _branches(node: Schema) -> Iterator[tuple[str, Schema]]:
     for branch in node.get("allOf", []):
         if not isinstance(branch, dict) or not isinstance(branch.get("then"), dict):
             continue
+        if "not" in branch.get("if", {}):
+            continue  # the fallback for an unknown AuthType: no keys of its own
         condition = branch.get("if", {}).get("properties", {})
         words = [
             f"{key}: {value['const']}"
@@ -167,7 +169,7 @@ def _is_forbidden(node: Any, root: Schema) -> bool:
     if not isinstance(node, dict):
         return False
     target = _resolve(node, root) if "$ref" in node else node
-    return target.get("not") == {}
+    return target.get("not") == {} or target.get("enum") == []
 
 
 def _type_of(node: Schema, root: Schema, *, link: bool) -> str:

@@ -144,29 +144,172 @@ CORE_TAGS = frozenset(
 )
 
 
+# Bounds that keep compile time proportional to an ordinary spec (issue 15): PyYAML's
+# pure-Python scanner does work quadratic in the nesting depth, and a file of a few
+# megabytes takes seconds to read. The largest example spec is about 10 KB and nests
+# 7 levels deep.
+MAX_SPEC_CHARS = 2_000_000
+MAX_DEPTH = 64
+# Python refuses to turn an integer of more than 4,300 digits into text, and no spec
+# needs a number of even 100: longer ones are refused where they are written.
+MAX_NUMBER_DIGITS = 100
+
+
+class BadScalar(yaml.MarkedYAMLError):
+    """A value its tag cannot take (``!!int a``), or a number too long to hold."""
+
+    def __init__(self, node: yaml.Node, message: str, hint: str) -> None:
+        super().__init__(problem=message, problem_mark=node.start_mark)
+        self.message = message
+        self.hint = hint
+
+
+class TooDeep(yaml.MarkedYAMLError):
+    """Nesting beyond ``MAX_DEPTH``, found by the scanner before it gets slow."""
+
+
+# The YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1023-core-schema), the one
+# table of how a plain (unquoted) value is read, as editors (yaml-language-server) and
+# the spec reference read it: `010` is 10, `0o10` is 8, `1:30`, `1_000`, `yes`, `on`,
+# `2024-01-31` and `=` are text. Each entry: the tag, the pattern a plain value must
+# match in full, the characters such a value can start with (PyYAML's index), and the
+# constructor, which also checks an explicitly tagged value (`!!int a` is an error,
+# not a traceback). The order matters: `10` is an int before it is a float. A loader
+# class gets the table from `use_core_schema`, so a faster loader class (libyaml's
+# CSafeLoader) can take the same resolvers and constructors.
+_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+_NULL = re.compile(r"~|null|Null|NULL|")
+_BOOL = re.compile(r"true|True|TRUE|false|False|FALSE")
+
+
+def _scalar_text(loader: yaml.SafeLoader, node: yaml.Node, kind: str) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        raise BadScalar(
+            node,
+            f"the tag '!!{kind}' is on a list or a mapping",
+            "remove the tag",
+        )
+    return str(loader.construct_scalar(node))
+
+
+def _digits(node: yaml.Node, text: str) -> None:
+    if sum(char.isalnum() for char in text) > MAX_NUMBER_DIGITS:
+        raise BadScalar(
+            node,
+            f"a number of {len(text)} characters, more than a spec can hold",
+            f"write at most {MAX_NUMBER_DIGITS} digits, or quote it to make it text",
+        )
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
+    text = _scalar_text(loader, node, "int")
+    if not _INT.fullmatch(text):
+        raise BadScalar(
+            node,
+            f"{text!r} is not a whole number",
+            "write digits (or 0x.. / 0o..), or remove the !!int tag",
+        )
+    _digits(node, text)
+    if text.startswith(("0x", "0o")):
+        return int(text[2:], 16 if text[1] == "x" else 8)
+    return int(text, 10)
+
+
+def _construct_float(loader: yaml.SafeLoader, node: yaml.Node) -> float:
+    text = _scalar_text(loader, node, "float")
+    if not (_FLOAT.fullmatch(text) or _INT.fullmatch(text)):
+        raise BadScalar(
+            node,
+            f"{text!r} is not a number",
+            "write a number such as 1.5, or remove the !!float tag",
+        )
+    _digits(node, text)
+    lowered = text.lower()
+    if lowered.endswith((".inf", ".nan")):
+        return float(lowered.replace(".", ""))
+    if lowered.startswith(("0x", "0o")):
+        return float(_construct_int(loader, node))
+    return float(text)
+
+
+def _construct_bool(loader: yaml.SafeLoader, node: yaml.Node) -> bool:
+    text = _scalar_text(loader, node, "bool")
+    if not _BOOL.fullmatch(text):
+        raise BadScalar(node, f"{text!r} is not true or false", "write true or false")
+    return text.lower() == "true"
+
+
+def _construct_null(loader: yaml.SafeLoader, node: yaml.Node) -> None:
+    text = _scalar_text(loader, node, "null")
+    if not _NULL.fullmatch(text):
+        raise BadScalar(
+            node, f"{text!r} is not null", "write null, or remove the !!null tag"
+        )
+
+
+CORE_SCHEMA: tuple[tuple[str, re.Pattern[str], str, Any], ...] = (
+    ("null", _NULL, "~nN", _construct_null),
+    ("bool", _BOOL, "tTfF", _construct_bool),
+    ("int", _INT, "-+0123456789", _construct_int),
+    ("float", _FLOAT, "-+.0123456789", _construct_float),
+)
+
+
+def use_core_schema(loader: type[yaml.SafeLoader]) -> None:
+    """Give ``loader`` the YAML 1.2 core schema of ``CORE_SCHEMA``, and merge keys.
+
+    Merge keys (``<<: *defaults``) are not in the core schema; PyYAML and editors
+    both read them, and specs use them to share parameters."""
+    loader.yaml_implicit_resolvers = {}
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"]
+    )
+    for kind, pattern, first, construct in CORE_SCHEMA:
+        tag = f"tag:yaml.org,2002:{kind}"
+        whole = re.compile(f"^(?:{pattern.pattern})$")
+        starts: list[str | None] = list(first)
+        if kind == "null":
+            starts.append("")  # an empty plain value is null
+        loader.add_implicit_resolver(tag, whole, starts)
+        loader.add_constructor(tag, construct)
+
+
 class SpecLoader(yaml.SafeLoader):
     """PyYAML's safe loader, reading plain values as YAML 1.2 (and editors) do.
 
     PyYAML follows YAML 1.1, where ``yes``, ``no``, ``on`` and ``off`` are booleans,
-    ``2024-01-31`` is a date and ``=`` a special value. yaml-language-server, which
-    checks specs in editors through the modeline, reads all of them as text; the
-    compiler must agree with it, or ``Values: [yes, no]`` would be two different
-    lists in the editor and here."""
+    ``010`` is 8, ``1:30`` is 90, ``2024-01-31`` is a date and ``=`` a special value.
+    yaml-language-server, which checks specs in editors through the modeline, reads
+    them as YAML 1.2 core; the compiler must agree with it, or ``Values: [010, 011]``
+    would be two different lists in the editor and here.
+
+    The scanner also refuses nesting deeper than ``MAX_DEPTH`` as it meets it: beyond
+    that, PyYAML's work grows with the square of the depth."""
+
+    def fetch_flow_collection_start(self, token_class: Any) -> None:
+        self._check_depth()
+        super().fetch_flow_collection_start(token_class)
+
+    def add_indent(self, column: int) -> bool:
+        added: bool = super().add_indent(column)
+        if added:
+            self._check_depth()
+        return added
+
+    def _check_depth(self) -> None:
+        depth: int = self.flow_level + len(self.indents)
+        if depth >= MAX_DEPTH:
+            raise TooDeep(
+                problem=f"the spec nests more than {MAX_DEPTH} levels deep",
+                problem_mark=self.get_mark(),
+            )
 
 
-SpecLoader.yaml_implicit_resolvers = {
-    first: [
-        (tag, pattern)
-        for tag, pattern in resolvers
-        if tag.rsplit(":", 1)[-1] not in ("bool", "timestamp", "value")
-    ]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-SpecLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
+use_core_schema(SpecLoader)
 
 
 def _with_libyaml(loader: type[SpecLoader]) -> type[SpecLoader] | None:
@@ -209,6 +352,19 @@ def load_text(text: str, file: str) -> LoadedSpec:
     """Parse YAML text, keeping a position for every node; duplicate keys are errors."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    if len(text) > MAX_SPEC_CHARS:
+        raise SpecError(
+            [
+                Diagnostic(
+                    file,
+                    1,
+                    1,
+                    f"the spec has {len(text):,} characters, more than the "
+                    f"{MAX_SPEC_CHARS:,} a spec may have",
+                    "split the API into several specs",
+                )
+            ]
+        )
     if FAST_LOADER is not None and not _PYTHON_ONLY.search(text):
         try:
             return load_text_with(FAST_LOADER, text, file)
@@ -230,6 +386,20 @@ def load_text_with(loader_class: type[SpecLoader], text: str, file: str) -> Load
             raise SpecError([Diagnostic(file, 1, 1, "the spec is empty", EMPTY_HINT)])
         walker = _Walker(loader, file, text)
         data = walker.build(node, ())
+    except TooDeep as exc:
+        at = _mark(exc.problem_mark) or Position(1, 1)
+        raise SpecError(
+            [
+                Diagnostic(
+                    file,
+                    at.line,
+                    at.column,
+                    str(exc.problem),
+                    "flatten it: a spec needs only a few levels",
+                    source_line=source_line(text, at.line),
+                )
+            ]
+        ) from None
     except yaml.MarkedYAMLError as exc:
         raise SpecError([_yaml_error(exc, file, text)]) from None
     except RecursionError:
@@ -396,7 +566,9 @@ def _mark(mark: yaml.Mark | None) -> Position | None:
 
 
 class _EmptyScalar(Exception):
-    """The fast loader met an empty value, whose position it may not agree on."""
+    """The fast loader met what it may not read as the Python loader does (an empty
+    value, whose position it may not agree on; nesting near ``MAX_DEPTH``, which only
+    the Python scanner refuses): the spec is read again by the Python loader."""
 
 
 class _Walker:
@@ -417,6 +589,8 @@ class _Walker:
         self.unsure_of_empty = type(loader) is FAST_LOADER
 
     def build(self, node: yaml.Node, path: JsonPath) -> Any:
+        if self.unsure_of_empty and len(path) >= MAX_DEPTH - 2:
+            raise _EmptyScalar
         self.values[path] = _pos(node)
         self.count += 1
         if self.count > MAX_NODES:
@@ -444,6 +618,11 @@ class _Walker:
         if node.tag not in CORE_TAGS:
             self._error(node, *_tag_error(node.tag))
             return None
+        if node.tag != KIND_TAGS.get(type(node), node.tag) and not isinstance(
+            node, yaml.ScalarNode
+        ):
+            self._error(node, *_kind_error(node))
+            return None
         self.open.add(id(node))
         try:
             if isinstance(node, yaml.MappingNode):
@@ -455,7 +634,8 @@ class _Walker:
             assert isinstance(node, yaml.ScalarNode)
             if self.unsure_of_empty and not node.value and not node.style:
                 raise _EmptyScalar
-            return self.loader.construct_object(node, deep=True)
+            value = self.scalar(node)
+            return None if value is _REFUSED else value
         finally:
             self.open.discard(id(node))
 
@@ -487,7 +667,9 @@ class _Walker:
     def key(self, key_node: yaml.Node, mapping: yaml.MappingNode) -> str | None:
         """The key's text, or None after recording why it cannot be a key."""
         if isinstance(key_node, yaml.ScalarNode) and key_node.tag in CORE_TAGS:
-            key = self.loader.construct_object(key_node, deep=True)
+            key = self.scalar(key_node)
+            if key is _REFUSED:
+                return None
             if isinstance(key, str):
                 return key
             self._error(
@@ -513,6 +695,34 @@ class _Walker:
             )
         return None
 
+    def scalar(self, node: yaml.Node) -> Any:
+        """The value of a scalar node; ``_REFUSED`` after recording why it has none.
+
+        A tag on a value that cannot take it, a number too long, and text that no
+        file can hold (a lone UTF-16 surrogate such as "\\ud800") are located
+        errors here. A surrogate pair written as two escapes, as JSON writes an emoji
+        ("\\ud83d\\udc0d"), is the one character it stands for."""
+        if node.tag in COLLECTION_TAGS:
+            self._error(node, *_kind_error(node))
+            return _REFUSED
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except BadScalar as exc:
+            self._error(node, exc.message, exc.hint)
+            return _REFUSED
+        if isinstance(value, str) and (lone := SURROGATE.search(value)):
+            try:
+                return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+            except UnicodeDecodeError:
+                self._error(
+                    node,
+                    f"the text holds a lone UTF-16 surrogate "
+                    f"(U+{ord(lone.group()):04X}), which is not a character",
+                    "write the character itself, or both halves of its surrogate pair",
+                )
+                return _REFUSED
+        return value
+
     def _diagnostic(self, node: yaml.Node, message: str, hint: str = "") -> Diagnostic:
         pos = _pos(node)
         return Diagnostic(
@@ -526,6 +736,25 @@ class _Walker:
 
     def _error(self, node: yaml.Node, message: str, hint: str = "") -> None:
         self.errors.append(self._diagnostic(node, message, hint))
+
+
+_REFUSED = object()
+SURROGATE = re.compile("[\ud800-\udfff]")
+KIND_TAGS: dict[type[yaml.Node], str] = {
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}
+COLLECTION_TAGS = frozenset(KIND_TAGS.values())
+
+
+def _kind_error(node: yaml.Node) -> tuple[str, str]:
+    shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+    kind = "a plain value"
+    if isinstance(node, yaml.SequenceNode):
+        kind = "a list"
+    elif isinstance(node, yaml.MappingNode):
+        kind = "a mapping"
+    return f"the tag '{shown}' does not fit {kind}", "remove the tag"
 
 
 def _tag_error(tag: str) -> tuple[str, str]:

@@ -350,9 +350,12 @@ class Method:
     @property
     def shape_as_class(self) -> bool:
         """True when every field name can be a class attribute (else the TypedDict is
-        written in the functional form)."""
+        written in the functional form). Non-ASCII names take the functional form:
+        Python normalises identifiers (NFKC), so ``ﬁ`` as an attribute would be
+        another key than the JSON's."""
         return all(
-            f.name.isidentifier()
+            f.name.isascii()
+            and f.name.isidentifier()
             and not keyword.iskeyword(f.name)
             and not f.name.startswith("_")
             and f.name not in SHAPE_ANNOTATION_NAMES

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 import sys
@@ -21,6 +22,7 @@ __all__ = [
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
+@functools.lru_cache(maxsize=4096)
 def snake_case(name: str) -> str:
     """``List Members`` -> ``list_members``; ``ListId`` -> ``list_id``.
 

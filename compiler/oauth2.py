@@ -160,7 +160,10 @@ def _check_url(
                 "no Default",
                 "make the property required or give it a Default",
             )
-    parts = urlsplit(MERGE_FIELD.sub("x", url))
+    try:
+        parts = urlsplit(MERGE_FIELD.sub("x", url))
+    except ValueError:  # a bracket without its pair: semantics.py says so
+        return
     host = parts.hostname or ""
     if parts.username or parts.password:
         yield spec.diagnostic(

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .clashes import name_clashes
 from .diagnostics import Diagnostic, SpecError
 from .incremental import read_built, unchanged_module
 from .write import WriteOutcome, is_generated, write_module
 
 if TYPE_CHECKING:
+    from .load import LoadedSpec
     from .model import Connector
 
 # The stages that parse and render (PyYAML, jsonschema, Jinja) are imported when a
@@ -44,24 +47,86 @@ class CompileResult:
         return not self.diagnostics
 
 
+INTERNAL_ERROR = "internal error in connectorc"
+
+
+@contextmanager
+def _stage(name: str, path: Path, display: str | None) -> Iterator[None]:
+    """Run one stage; any exception but ``SpecError`` becomes a located diagnostic.
+
+    The last line of defence (issue 15): a bug in a stage (a check that meets a
+    value it did not expect) is reported like every other problem, at the spec,
+    with nothing written, never as a traceback. Each cause found is fixed in its
+    stage; the fuzz test fails when this guard fires."""
+    from .render import RenderError
+
+    try:
+        yield
+    except (SpecError, RenderError):
+        raise  # RenderError: generated code that does not parse, exit status 3
+    except Exception as exc:  # turned into a located error
+        file = display if display is not None else path.as_posix()
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        raise SpecError(
+            [
+                Diagnostic(
+                    file,
+                    1,
+                    1,
+                    f"{INTERNAL_ERROR} while {name}: {type(exc).__name__}"
+                    + (f": {detail}" if detail else ""),
+                    "this is a bug: please report it with the spec",
+                )
+            ]
+        ) from exc
+
+
 def validate_spec(path: Path, display: str | None = None) -> Connector:
     """Load, validate and model one spec; raises ``SpecError`` with every problem."""
+    spec, connector = _modelled(path, display)
+    _checked_text(spec, connector, path, display)
+    return connector
+
+
+def _modelled(path: Path, display: str | None) -> tuple[LoadedSpec, Connector]:
+    """The spec loaded, validated and modelled; raises ``SpecError``."""
     from .load import load_spec
     from .model import build_connector
     from .scripts import attach_scripts
     from .validate import validate
 
-    spec = load_spec(path, display)
-    validate(spec)
-    return attach_scripts(build_connector(spec, path.name), spec, path)
+    with _stage("reading the spec", path, display):
+        spec = load_spec(path, display)
+    with _stage("checking the spec", path, display):
+        validate(spec)
+    with _stage("building the model", path, display):
+        connector = attach_scripts(build_connector(spec, path.name), spec, path)
+    return spec, connector
+
+
+def _checked_text(
+    spec: LoadedSpec, connector: Connector, path: Path, display: str | None
+) -> tuple[str, bool]:
+    """The module's text before formatting (see ``render_text``), once no name the
+    spec makes clashes with a name the module defines; raises ``SpecError``."""
+    from .render import render_text
+
+    with _stage("rendering the module", path, display):
+        text, sort_imports = render_text(connector, VERSION)
+    with _stage("checking the module's names", path, display):
+        clashes = name_clashes(spec, connector, text)
+    if clashes:
+        raise SpecError(clashes)
+    return text, sort_imports
 
 
 def compile_spec(path: Path, display: str | None = None) -> tuple[Connector, str]:
     """The model and the module text of one spec; raises ``SpecError``."""
-    from .render import render_module
+    from .render import format_modules
 
-    connector = validate_spec(path, display)
-    return connector, render_module(connector, VERSION)
+    spec, connector = _modelled(path, display)
+    text, sort_imports = _checked_text(spec, connector, path, display)
+    return connector, format_modules([(connector.spec_file, text, sort_imports)])[0]
 
 
 # Below this many specs to compile, worker processes cost more than they save.
@@ -196,11 +261,9 @@ class _Compiled:
 
 
 def _compile_one(path: Path, display: str) -> _Compiled:
-    from .render import render_text
-
     try:
-        connector = validate_spec(path, display)
-        text, sort_imports = render_text(connector, VERSION)
+        spec, connector = _modelled(path, display)
+        text, sort_imports = _checked_text(spec, connector, path, display)
     except SpecError as exc:
         return _Compiled(diagnostics=tuple(exc.diagnostics))
     return _Compiled(

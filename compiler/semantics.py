@@ -86,6 +86,14 @@ SECRET_NAME = re.compile(r"authorization|api[-_]?key|token|secret|password", re.
 # ASCII control characters anywhere in a URL.
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 URL_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+AUTH_URL_KEYS = (
+    "AuthoriseUrl",
+    "AccessTokenUrl",
+    "RefreshUrl",
+    "RequestTokenUrl",
+    "AuthorizeUrl",
+    "CallbackUrl",
+)
 MAX_MODULE_NAME = 100
 PYTHON_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 # What to write instead of a value that does not fit its DataType.
@@ -183,6 +191,7 @@ class _Checker:
         self.spec = spec
         self.data: dict[str, Any] = spec.data
         self.auth_targets = _auth_targets(self.data["Authentication"])
+        self._method_indexes: dict[str, list[int]] | None = None
 
     def error(
         self,
@@ -782,14 +791,25 @@ class _Checker:
                     f"give it a PythonName, such as '{name}_value'",
                 )
         iter_name = f"iter_{python_name(method, method['Name'])}"
-        for k, other in enumerate(self.data["Methods"]):
-            if python_name(other, other["Name"]) == iter_name:
-                yield self.error(
-                    ("Methods", k, "Name"),
-                    f"method '{other['Name']}' would be '{iter_name}', which the "
-                    f"paging of method '{method['Name']}' uses",
-                    "rename it or give it a PythonName",
-                )
+        # Looked up in a table of every method's name, built once: a loop over the
+        # methods here made a spec of many paged methods quadratic (issue 15).
+        for k in self.method_indexes().get(iter_name, ()):
+            other = self.data["Methods"][k]
+            yield self.error(
+                ("Methods", k, "Name"),
+                f"method '{other['Name']}' would be '{iter_name}', which the "
+                f"paging of method '{method['Name']}' uses",
+                "rename it or give it a PythonName",
+            )
+
+    def method_indexes(self) -> dict[str, list[int]]:
+        """The indexes of the methods by Python name, computed once."""
+        if self._method_indexes is None:
+            self._method_indexes = {}
+            for k, other in enumerate(self.data["Methods"]):
+                name = python_name(other, other["Name"])
+                self._method_indexes.setdefault(name, []).append(k)
+        return self._method_indexes
 
     def check_formats(
         self, path: JsonPath, method: dict[str, Any]
@@ -897,6 +917,8 @@ class _Checker:
                     "write the provider's URL in full",
                 )
                 continue
+            if not _splits(url):
+                continue  # said by check_wire_text
             parts = urlsplit(url)
             if parts.scheme != "https" and parts.hostname not in LOOPBACK_HOSTS:
                 yield self.error(
@@ -1099,6 +1121,24 @@ class _Checker:
                 "remove it: a URL cannot carry it",
             )
         auth = self.data["Authentication"]
+        # Every URL of the authentication too (issue 15: a NUL in AccessTokenUrl
+        # compiled, and the client failed when it was created).
+        for key in AUTH_URL_KEYS:
+            url = auth.get(key)
+            if isinstance(url, str) and (control := URL_CONTROL.search(url)):
+                yield self.error(
+                    ("Authentication", key),
+                    f"{key} has the control character {control.group()!r}",
+                    "remove it: a URL cannot carry it",
+                )
+            elif isinstance(url, str) and not _splits(url):
+                yield self.error(
+                    ("Authentication", key),
+                    f"{key} is not a URL that can be sent: a '[' without its ']', "
+                    "or a port that is not a number from 0 to 65535",
+                    "write the host as in https://auth.example.com/token, and a port "
+                    "as a number after it",
+                )
         header = auth.get("Header") if auth["AuthType"] == "ApiKey" else None
         if isinstance(header, str) and not HEADER_NAME.fullmatch(header):
             # The schema's pattern lets a final line break through (see PYTHON_NAME).
@@ -1273,6 +1313,15 @@ def _shown(value: Any) -> str:
 
 def _may_be_missing(prop: dict[str, Any]) -> bool:
     return bool(prop.get("IsOptional")) and "Default" not in prop
+
+
+def _splits(url: str) -> bool:
+    """True when urllib (and so httpx) can take ``url`` apart, its port included."""
+    try:
+        urlsplit(MERGE_FIELD.sub("x", url)).port  # noqa: B018 - read to check it
+    except ValueError:
+        return False
+    return True
 
 
 def _declare_hint(name: str, declared: list[str], where: str) -> str:

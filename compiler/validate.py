@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
 from .diagnostics import Diagnostic, SpecError, closest, describe
+from .leaks import find_leaks, leak_diagnostics, redact
 from .load import JsonPath, LoadedSpec
 from .names import IDENTIFIER, snake_case
 from .resources import SCHEMA_PATH
@@ -67,7 +69,11 @@ PATTERN_MESSAGES = {
     "ExpiresInPath": "must be field names joined by single dots",
     "TokenHeader": "is not a valid HTTP header name",
     "TokenCookie": "is not a valid cookie name",
+    "XmlRoot": "must be an XML element name",
 }
+# Said of a value that breaks a pattern no entry above names: the lookup is total, so
+# a pattern added to the schema later is an error message, never a KeyError.
+PATTERN_FALLBACK = "is not written in the form it needs"
 
 TYPE_WORDS = {
     "string": "text",
@@ -120,16 +126,37 @@ def validate(spec: LoadedSpec) -> None:
                 )
             ]
         )
+    # Secrets pasted as values are found on the raw data, so they are reported with
+    # schema errors too; every message is then masked so none prints one back.
+    leaks = find_leaks(spec.data)
     errors = _schema_errors(spec)
+    if not errors:
+        errors = semantic_errors(spec)
+    # A check by key name (a sensitive property's Default) may have said it already.
+    said = {d.json_path for d in errors if "secret" in f"{d.message} {d.hint}"}
+    errors += [d for d in leak_diagnostics(spec, leaks) if d.json_path not in said]
     if errors:
-        raise SpecError(errors)
-    errors = semantic_errors(spec)
-    if errors:
-        raise SpecError(errors)
+        raise SpecError(redact(errors, leaks))
 
 
 def _schema_errors(spec: LoadedSpec) -> list[Diagnostic]:
-    """Every schema error of ``spec`` as a located diagnostic, one per mistake."""
+    """Every schema error of ``spec`` as a located diagnostic, one per mistake.
+
+    A wrong or misspelt AuthType does not hide the rest of the authentication
+    block (issue 15): the block is checked again as the AuthType that was meant
+    (the did-you-mean one), and its errors replace those that only said that no
+    AuthType matched."""
+    found = _diagnostics(spec)
+    meant = _meant_auth(spec)
+    if meant is None:
+        return found
+    corrected, own_keys = meant
+    kept = [d for d in found if not _in_auth(d) or d.json_path in own_keys]
+    again = [d for d in _diagnostics(corrected) if _in_auth(d)]
+    return kept + [d for d in again if d.json_path not in own_keys]
+
+
+def _diagnostics(spec: LoadedSpec) -> list[Diagnostic]:
     errors = list(_validator().iter_errors(spec.data))
     misspelt = _misspellings(spec, errors)
     found: dict[tuple[int, int, str], Diagnostic] = {}
@@ -139,6 +166,45 @@ def _schema_errors(spec: LoadedSpec) -> list[Diagnostic]:
                 (diagnostic.line, diagnostic.column, diagnostic.message), diagnostic
             )
     return list(found.values())
+
+
+def _in_auth(diagnostic: Diagnostic) -> bool:
+    return diagnostic.json_path[:1] == ("Authentication",)
+
+
+def _meant_auth(spec: LoadedSpec) -> tuple[LoadedSpec, set[JsonPath]] | None:
+    """The spec with the AuthType that was meant, when the written one is unknown
+    or its key misspelt; with the paths whose errors still come from the spec as
+    written (the AuthType value, or the misspelt key, and the block itself when
+    the key is missing)."""
+    auth = spec.data.get("Authentication")
+    if not isinstance(auth, dict):
+        return None
+    written = auth.get("AuthType")
+    if "AuthType" in auth:
+        meant = closest(written, _auth_types()) if isinstance(written, str) else None
+        if meant is None or meant == written:
+            return None
+        fixed = {**auth, "AuthType": meant}
+        own: set[JsonPath] = {("Authentication", "AuthType")}
+    else:
+        # A key of its own (OAuth2Type) is not a misspelt AuthType.
+        keys = [
+            k
+            for k in auth
+            if k not in _all_properties() and closest(k, ["AuthType"]) == "AuthType"
+        ]
+        value = auth[keys[0]] if len(keys) == 1 else None
+        meant = closest(value, _auth_types()) if isinstance(value, str) else None
+        if meant is None:
+            return None
+        fixed = {k: v for k, v in auth.items() if k != keys[0]}
+        fixed["AuthType"] = meant
+        own = {("Authentication", keys[0]), ("Authentication", "AuthType")}
+        if meant != value:
+            own.add(("Authentication", keys[0]))
+    corrected = replace(spec, data={**spec.data, "Authentication": fixed})
+    return corrected, own
 
 
 def _misspellings(
@@ -182,7 +248,14 @@ def _from_schema_error(
             diagnostic = _unknown_key(spec, path, key, allowed)
             if diagnostic is not None:
                 yield diagnostic
-    elif kind == "not" and path and path[-1] in RUN_TIME_VALUES:
+    elif (
+        kind in ("not", "enum")
+        and path
+        and path[-1] in RUN_TIME_VALUES
+        and (kind == "not" or subschema.get("doNotSuggest"))
+    ):
+        # RunTimeSecret: `enum: []` with an errorMessage, which the YAML language
+        # server shows (it shows none for `not`).
         yield _run_time_value(spec, path)
     elif kind == "not":
         # The only other `not` in the schema: ApiKey's Header and QueryParameter.
@@ -203,7 +276,7 @@ def _from_schema_error(
     elif kind == "type":
         yield _wrong_type(spec, path, error.instance, expected)
     elif kind == "pattern":
-        yield _no_match(spec, path, error.instance)
+        yield _no_match(spec, path, error.instance, subschema)
     elif kind == "minItems":
         yield spec.diagnostic(path, f"{where} is empty", "list at least one entry")
     elif kind == "minLength":
@@ -318,15 +391,21 @@ def _wrong_type(
     )
 
 
-def _no_match(spec: LoadedSpec, path: JsonPath, value: Any) -> Diagnostic:
+def _no_match(
+    spec: LoadedSpec, path: JsonPath, value: Any, subschema: Mapping[str, Any]
+) -> Diagnostic:
     """A value that breaks its pattern: what the key needs, and how to write it."""
     key = "BaseUrl" if _last_key(path) in URL_KEYS else _last_key(path)
     if key == "Format" and path[:1] == ("Authentication",):
         auth = spec.data.get("Authentication") if isinstance(spec.data, dict) else None
         if isinstance(auth, dict) and auth.get("AuthType") in ("Session", "Jwt"):
             key = "TokenFormat"
-    text = PATTERN_MESSAGES[key]
-    if key == "BaseUrl" and " " in value:
+    text = PATTERN_MESSAGES.get(key, PATTERN_FALLBACK)
+    if key not in PATTERN_MESSAGES:
+        hint = str(subschema.get("patternErrorMessage", "")) or (
+            f"write it to match the pattern {subschema.get('pattern', '')}"
+        )
+    elif key == "BaseUrl" and " " in value:
         hint = "remove the spaces (write %20 for a space in a path)"
     elif key == "BaseUrl" and "://" not in value:
         hint = f"write the scheme too, as in 'https://{value}'"
@@ -348,6 +427,8 @@ def _no_match(spec: LoadedSpec, path: JsonPath, value: Any) -> Diagnostic:
         hint = "write a path such as 'data.token', without empty parts"
     elif key in ("TokenHeader", "TokenCookie"):
         hint = "use letters, digits and '-' or '_', as in 'X-Subject-Token'"
+    elif key == "XmlRoot":
+        hint = "use letters, digits, _, - and . (a letter or _ first), as in 'Request'"
     else:
         hint = "put {ApiKey} where the key goes, as in 'Bearer {ApiKey}'"
     return spec.diagnostic(path, f"{_where(path)} {text}, not {value!r}", hint)

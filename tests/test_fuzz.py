@@ -3,10 +3,13 @@
 Hypothesis mutates the example specs in ``specs/``: it drops keys, changes a value's
 type, replaces text with arbitrary text, inserts unknown keys, duplicates methods and
 parameters, copies names onto other names, swaps an allowed word for another (AuthType,
-DataType, ...), and edits the YAML text itself; it also tries arbitrary text. Whatever
+DataType, ...), edits the YAML text itself, and puts hostile YAML values
+(tests/hostile.py) where values stand; it also tries arbitrary text. Whatever
 comes out, the compiler must either emit a module that parses, compiles and imports, or
-raise ``SpecError`` whose every diagnostic points inside the file. Any other exception
-(a traceback) fails the test, and hypothesis shrinks it to a small example.
+raise ``SpecError`` whose every diagnostic points inside the file (and is not the
+pipeline's internal-error guard). Any other exception (a traceback) fails the test,
+and hypothesis shrinks it to a small example. ``make fuzz`` runs the same shapes
+100,000 times (tests/fuzz.py).
 
 A handful of the modules that compiled, distinct from each other and from the
 committed ones (at most ``TYPE_CHECKED``), are then checked with ruff and
@@ -30,6 +33,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from compiler import SpecError, compile_spec
+from compiler.pipeline import INTERNAL_ERROR
+from tests.hostile import HOSTILE_VALUES, put_value
 from tests.support import GENERATED, SPECS, import_file
 from tests.test_generated_quality import RUFF_RULES
 
@@ -236,9 +241,22 @@ def _dump(data: Any) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
+@st.composite
+def _hostile_text(draw: st.DrawFn) -> str:
+    """A spec with hostile YAML values where values stand (tests/hostile.py): odd
+    tags, huge integers, YAML 1.1 forms, merge keys, non-ASCII and look-alike
+    names, deep nesting, lone surrogates and control characters."""
+    text = SPEC_TEXTS[draw(st.sampled_from(sorted(SPEC_TEXTS)))]
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        spot = draw(st.integers(min_value=0, max_value=500))
+        text = put_value(text, spot, draw(st.sampled_from(HOSTILE_VALUES)))
+    return text
+
+
 SPEC_SOURCES = st.one_of(
     _mutated_data().map(_dump),
     _edited_text(),
+    _hostile_text(),
     st.text(max_size=60),
 )
 
@@ -264,6 +282,9 @@ def _check_located(error: SpecError, text: str, display: str) -> None:
         place = (diagnostic.line, diagnostic.column)
         assert _inside(*place, by_newline) or _inside(*place, by_yaml), where
         assert diagnostic.message.strip(), where
+        # The pipeline's last guard turns a crash into this diagnostic: it must not
+        # fire, each cause is fixed in its stage.
+        assert not diagnostic.message.startswith(INTERNAL_ERROR), where
 
 
 class _Outcome:
