@@ -1,0 +1,97 @@
+"""``make import-survey``: import a large collection of OpenAPI documents.
+
+Not a test: it prints the share of documents that import and compile (the spec
+validates and the module renders), and the failures grouped by cause.
+
+    python -m tests.import_survey DIR [--sample N] [--jobs N] [--show N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import random
+import re
+import sys
+import tempfile
+import time
+import traceback
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from compiler.diagnostics import SpecError
+from compiler.openapi import import_document
+from compiler.resources import SCHEMA_PATH
+
+_FOLDER = Path(tempfile.mkdtemp(prefix="import-survey-"))
+
+
+def _cause(message: str) -> str:
+    """A message with its particulars (names, numbers) taken out, for grouping."""
+    message = re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", message)
+    return re.sub(r"\d+", "N", message)
+
+
+def one(path: Path) -> tuple[str, str, str, int]:
+    """(document, outcome, cause, methods); outcome is ok, document, spec or crash."""
+    output = _FOLDER / "specs" / "imported.yaml"
+    try:
+        result = import_document(path, output, schema=SCHEMA_PATH)
+    except SpecError as exc:
+        first = exc.diagnostics[0]
+        where = "document" if first.file == path.as_posix() else "spec"
+        return path.as_posix(), where, _cause(first.message), 0
+    except RecursionError:
+        return path.as_posix(), "crash", "RecursionError", 0
+    except Exception as exc:
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        where = f"{Path(frame.filename).name}:{frame.lineno}"
+        return path.as_posix(), "crash", f"{type(exc).__name__} at {where}: {exc}", 0
+    return path.as_posix(), "ok", "", result.methods
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="import_survey")
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--sample", type=int, default=0, help="a random sample of N")
+    parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--show", type=int, default=3, help="examples per cause")
+    args = parser.parse_args(argv)
+    documents = sorted(
+        p for p in args.folder.rglob("*") if p.suffix in (".json", ".yaml", ".yml")
+    )
+    if args.sample and args.sample < len(documents):
+        documents = sorted(random.Random(args.seed).sample(documents, args.sample))
+    started = time.perf_counter()
+    if args.jobs > 1:
+        with multiprocessing.Pool(args.jobs, maxtasksperchild=50) as pool:
+            results = pool.map(one, documents, chunksize=4)
+    else:
+        results = [one(p) for p in documents]
+    elapsed = time.perf_counter() - started
+    outcomes = Counter(r[1] for r in results)
+    causes: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for document, outcome, cause, _ in results:
+        if outcome != "ok":
+            causes[(outcome, cause)].append(document)
+    total = len(results)
+    ok = outcomes["ok"]
+    methods = sum(r[3] for r in results)
+    print(
+        f"{ok} of {total} documents import and compile "
+        f"({100 * ok / max(total, 1):.1f}%), {methods} methods, {elapsed:.0f}s"
+    )
+    print(
+        f"  refused as documents (located error): {outcomes['document']}; "
+        f"spec does not compile: {outcomes['spec']}; crashes: {outcomes['crash']}"
+    )
+    for (outcome, cause), docs in sorted(causes.items(), key=lambda kv: -len(kv[1])):
+        print(f"{len(docs):5}  [{outcome}] {cause}")
+        for document in docs[: args.show]:
+            print(f"         {document}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
