@@ -380,6 +380,20 @@ class Converter:
                 props.append(Flow(pairs))
             return "{{" + pname + "}}"
 
+        def port(match: re.Match[str]) -> str:
+            # The language checks that a port is a number, so a port variable
+            # takes its default value.
+            spec = variables.get(match.group(1))
+            default = spec.get("default") if isinstance(spec, dict) else None
+            if str(default).isdigit():
+                notes.append(
+                    f"The port is the server variable '{match.group(1)}' "
+                    f"with its default, {default}; edit it here."
+                )
+                return f":{default}"
+            return match.group(0)
+
+        url = re.sub(r"(?<=[^/:]):\{([^{}/]*)\}(?=/|$)", port, url)
         url = re.sub(r"\{([^{}]*)\}", variable, url)
         if not re.match(r"https?://[^/\s]", url):
             # A relative server URL is relative to wherever the document is served.
@@ -801,6 +815,14 @@ class Converter:
             block.add("Description", description)
         http = verb.upper()
         block.add("HttpMethod", http)
+        servers = op.get("servers") or path_item.get("servers")
+        if isinstance(servers, list) and servers and isinstance(servers[0], dict):
+            self.note("operation with its own server")
+            comments.append(
+                f"TODO: the document sends this operation to its own server, "
+                f"{servers[0].get('url')!r}, not BaseUrl; the language has one BaseUrl "
+                "per connector (put the method in a spec of its own)."
+            )
         if op.get("deprecated"):
             comments.append("Deprecated in the document.")
         taken_python = set(PAGED_ARGUMENTS) if http == "GET" else set()
