@@ -79,20 +79,16 @@ def import_document(
 
 
 def check_compiles(text: str, output: Path) -> str:
-    """Compile ``text`` as if it were at ``output``; the module text, or SpecError."""
-    folder = output.resolve().parent
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(
-        prefix=f".{output.stem}.", suffix=".yaml", dir=folder
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        temp = Path(name)
+    """Compile ``text`` as if it were at ``output``; the module text, or SpecError.
+
+    The text goes to a private temporary folder (errors still name ``output``), so
+    nothing is written where the user looks until it compiles.
+    """
+    with tempfile.TemporaryDirectory(prefix="connectorc-import-") as folder:
+        temp = Path(folder) / output.name
+        temp.write_text(text, encoding="utf-8")
         _, module = compile_spec(temp, output.as_posix())
         return module
-    finally:
-        Path(name).unlink(missing_ok=True)
 
 
 def summary(notes: Counter[str]) -> list[str]:

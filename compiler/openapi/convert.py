@@ -101,6 +101,8 @@ CURSOR_FIELDS = (
 )
 NEXT_URL_FIELDS = (
     "next",
+    "next_page_url",
+    "nextPageUrl",
     "next_url",
     "nextUrl",
     "next_page_url",
@@ -816,7 +818,18 @@ class Converter:
         http = verb.upper()
         block.add("HttpMethod", http)
         servers = op.get("servers") or path_item.get("servers")
-        if isinstance(servers, list) and servers and isinstance(servers[0], dict):
+        root = self.data.get("servers")
+        root_urls = (
+            {str(r.get("url")) for r in root or [] if isinstance(r, dict)}
+            if isinstance(root, list)
+            else set()
+        )
+        if (
+            isinstance(servers, list)
+            and servers
+            and isinstance(servers[0], dict)
+            and str(servers[0].get("url")) not in root_urls
+        ):
             self.note("operation with its own server")
             comments.append(
                 f"TODO: the document sends this operation to its own server, "
@@ -1374,9 +1387,10 @@ class Converter:
         offset = next((n for n in OFFSET_NAMES if n in names), None)
         size = next((n for n in SIZE_NAMES if n in names), None)
         cursor = next((n for n in CURSOR_PARAMS if n in names), None)
-        if not (page or offset or cursor or link):
-            return None, []
         shape = self.merged(shape, ())
+        by_parameter = bool(page or offset or cursor or link)
+        if not by_parameter and not self.field_path(shape, NEXT_URL_FIELDS, links=True):
+            return None, []
         items_path: str | None = None
         item_schema: dict[str, Any] = {}
         if "array" in _types(shape):
@@ -1394,6 +1408,8 @@ class Converter:
             if pick is not None:
                 items_path = pick
                 item_schema = self.merged(arrays[pick].get("items") or {}, ())
+        if items_path is None and not by_parameter:
+            return None, []
         if items_path is None:
             self.note("paging parameters without a list of items to page")
             return None, [

@@ -21,7 +21,7 @@ __all__ = ["Block", "Entry", "Flow", "Item", "emit", "plain_data"]
 # Plain scalars this writer allows: words, digits, spaces and a few signs, which
 # neither a block nor a flow context reads as anything but text.
 _PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_ ./()+-]*")
-_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
+_NOT_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -74,9 +74,9 @@ def scalar(value: Any) -> str:
     if _PLAIN.fullmatch(text) and not text.endswith(" ") and _reads_back(text):
         return text
     quoted = json.dumps(text, ensure_ascii=False)
-    for char, escape in _BREAKS.items():
-        quoted = quoted.replace(char, escape)
-    return quoted
+    # JSON leaves some characters raw that YAML does not accept raw (DEL, the C1
+    # controls, U+FFFE/U+FFFF) or reads as line breaks (U+0085, U+2028, U+2029).
+    return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", quoted)
 
 
 def _reads_back(text: str) -> bool:
