@@ -1147,3 +1147,13 @@ def test_broken_documents_get_located_errors(
 def test_emitted_scalars_read_back_as_written(text: str) -> None:
     assert yaml.safe_load("key: " + scalar(text)) == {"key": text}
     assert yaml.safe_load("{ key: " + scalar(text) + " }") == {"key": text}
+
+
+def test_the_wheel_carries_the_importer() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    packages = set(project["tool"]["setuptools"]["packages"])
+    for init in (ROOT / "compiler").rglob("__init__.py"):
+        package = init.parent.relative_to(ROOT).as_posix().replace("/", ".")
+        assert package in packages, f"{package} is missing from pyproject.toml"
