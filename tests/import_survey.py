@@ -74,11 +74,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.sample and args.sample < len(documents):
         documents = sorted(random.Random(args.seed).sample(documents, args.sample))
     started = time.perf_counter()
-    if args.jobs > 1:
-        with multiprocessing.Pool(args.jobs, maxtasksperchild=50) as pool:
-            results = pool.map(one, documents, chunksize=4)
-    else:
-        results = [one(p) for p in documents]
+    results: list[tuple[str, str, str, int]] = []
+    with multiprocessing.Pool(max(args.jobs, 1), maxtasksperchild=50) as pool:
+        for result in pool.imap_unordered(one, documents):
+            results.append(result)
+            if len(results) % 100 == 0:
+                print(f"  {len(results)} of {len(documents)} ...", file=sys.stderr)
     elapsed = time.perf_counter() - started
     outcomes = Counter(r[1] for r in results)
     causes: dict[tuple[str, str], list[str]] = defaultdict(list)
