@@ -12,6 +12,7 @@ import argparse
 import multiprocessing
 import random
 import re
+import signal
 import sys
 import time
 import traceback
@@ -23,6 +24,8 @@ from compiler.openapi import import_document
 from compiler.resources import SCHEMA_PATH
 from tests.openapi_packages import DIRECTORY, fetch
 
+# Seconds one document may take (Microsoft Graph's 47 MB would take many minutes).
+LIMIT = 120
 # Where the spec would go: only its name is used (import_document writes nothing).
 OUTPUT = Path("specs") / "imported.yaml"
 
@@ -34,9 +37,14 @@ def _cause(message: str) -> str:
 
 
 def one(path: Path) -> tuple[str, str, str, int]:
-    """(document, outcome, cause, methods); outcome is ok, document, spec or crash."""
+    """(document, outcome, cause, methods): ok, document, spec, crash or timeout."""
+    signal.signal(signal.SIGALRM, _too_slow)
+    signal.alarm(LIMIT)
     try:
         result = import_document(path, OUTPUT, schema=SCHEMA_PATH)
+    except TimeoutError:
+        mb = path.stat().st_size >> 20
+        return path.as_posix(), "timeout", f"over {LIMIT} s ({mb} MB)", 0
     except SpecError as exc:
         first = exc.diagnostics[0]
         where = "document" if first.file == path.as_posix() else "spec"
@@ -47,7 +55,13 @@ def one(path: Path) -> tuple[str, str, str, int]:
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         where = f"{Path(frame.filename).name}:{frame.lineno}"
         return path.as_posix(), "crash", f"{type(exc).__name__} at {where}: {exc}", 0
+    finally:
+        signal.alarm(0)
     return path.as_posix(), "ok", "", result.methods
+
+
+def _too_slow(signum: int, frame: object) -> None:
+    raise TimeoutError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"  refused as documents (located error): {outcomes['document']}; "
-        f"spec does not compile: {outcomes['spec']}; crashes: {outcomes['crash']}"
+        f"spec does not compile: {outcomes['spec']}; crashes: {outcomes['crash']}; "
+        f"over {LIMIT} s: {outcomes['timeout']}"
     )
     for (outcome, cause), docs in sorted(causes.items(), key=lambda kv: -len(kv[1])):
         print(f"{len(docs):5}  [{outcome}] {cause}")

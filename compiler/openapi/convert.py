@@ -647,7 +647,8 @@ class Converter:
             if refresh and refresh != token_url:
                 block.add("RefreshUrl", refresh)
             available = [str(s) for s in (flow.get("scopes") or {})]
-            chosen = sorted(s for s in wanted if not s.startswith("{"))
+            # A scope is sent space-separated, so one with a space cannot be sent.
+            chosen = sorted(s for s in wanted if s and not re.search(r"[\s{}]", s))
             if chosen:
                 block.add("Scopes", chosen)
             if available:
