@@ -515,16 +515,12 @@ class Converter:
         return block, notes
 
     def absolute(self, url: Any, base_url: str) -> str | None:
+        """An OAuth URL as the spec needs it (https, fields declared), or None."""
         if not isinstance(url, str) or not url:
             return None
         url = re.sub(r"(?<!\{)\{([^{}]+)\}(?!\})", r"{{\1}}", url)
-        absolute = (
-            url
-            if re.match(r"https?://", url)
-            else urljoin(base_url + "/", url.lstrip("/"))
-            if url.startswith("/") is False
-            else urljoin(base_url, url)
-        )
+        # Relative URLs are resolved against the server's, as RFC 3986 says.
+        absolute = urljoin(base_url, url)
         try:
             parts = urlsplit(absolute.replace("{{", "").replace("}}", ""))
         except ValueError:
