@@ -1157,3 +1157,17 @@ def test_the_wheel_carries_the_importer() -> None:
     for init in (ROOT / "compiler").rglob("__init__.py"):
         package = init.parent.relative_to(ROOT).as_posix().replace("/", ".")
         assert package in packages, f"{package} is missing from pyproject.toml"
+
+
+def test_placeholder_server_and_path_extensions(tmp_path: Path) -> None:
+    doc = _doc(
+        tmp_path,
+        {
+            "servers": [{"url": "Your API URL"}],
+            "paths": {"x-codegen-contextRoot": "/apis", "/My Path": _get()},
+        },
+    )
+    text, spec = _import(doc, tmp_path)
+    assert spec["BaseUrl"] == "https://{{Host}}"
+    assert "# The document's server is 'Your API URL', which is not a URL." in text
+    assert [m["EndPoint"] for m in spec["Methods"]] == ["/My%20Path"]

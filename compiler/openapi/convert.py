@@ -397,6 +397,10 @@ class Converter:
 
         url = re.sub(r"(?<=[^/:]):\{([^{}/]*)\}(?=/|$)", port, url)
         url = re.sub(r"\{([^{}]*)\}", variable, url)
+        if re.search(r"\s", url):
+            # Not a URL at all, such as "Your API URL": the author must say it.
+            notes.append(f"The document's server is {url!r}, which is not a URL.")
+            url = ""
         if not re.match(r"https?://[^/\s]", url):
             # A relative server URL is relative to wherever the document is served.
             self.note("base URL without a host")
@@ -851,6 +855,7 @@ class Converter:
                 merge_names.add(mapped.value.pairs["TargetName"])
             params.append(mapped)
         endpoint = route if route.startswith("/") else "/" + route
+        endpoint = endpoint.replace(" ", "%20")
         if "#" in endpoint:
             endpoint, fragment = endpoint.split("#", 1)
             comments.append(

@@ -211,7 +211,8 @@ def read_document(path: Path, display: str | None = None) -> Document:
     if not isinstance(paths, dict):
         raise document.error(("paths",), "'paths' is not a mapping of paths")
     for name, item in paths.items():
-        if not isinstance(item, dict):
+        # Keys starting with x- are extensions (OpenAPI 4.8.1), not paths.
+        if not isinstance(item, dict) and not str(name).startswith("x-"):
             raise document.error(("paths", name), f"path {name!r} is not a mapping")
     return document
 
