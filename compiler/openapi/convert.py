@@ -301,9 +301,8 @@ class Converter:
                 self.rename_credential_clash(prop)
             spec.add("Properties", properties)
         spec.add("Authentication", auth, *auth_notes)
-        spec.entries.append(self.limits_entry())
         methods = self.methods()
-        spec.add("Methods", methods)
+        spec.add("Methods", methods, *self.limit_notes())
         conversion = Conversion(spec, header, self.notes, len(methods), name)
         self.global_notes(spec)
         return conversion
@@ -707,9 +706,8 @@ class Converter:
             comments,
         )
 
-    def limits_entry(self) -> Any:
-        from .emit import Entry
-
+    def limit_notes(self) -> list[str]:
+        """Rate limits and retries, as commented suggestions above Methods."""
         has_429 = (
             '"429"' in self.doc.text
             or "'429'" in self.doc.text
@@ -721,15 +719,12 @@ class Converter:
             if has_429
             else "the document states no rate limit"
         )
-        return Entry(
-            "Retries",
-            Flow({"MaxAttempts": 3}),
-            [
-                f"TODO: {why}; add RateLimits if the API publishes one, e.g.",
-                "RateLimits: [{ MaxRequests: 10, Per: Second }]",
-                "Retries honour Retry-After; tune them to the API.",
-            ],
-        )
+        return [
+            f"TODO: {why}; add RateLimits if the API publishes one, and Retries",
+            "to tune them (Retry-After is honoured), e.g.",
+            "RateLimits: [{ MaxRequests: 10, Per: Second }]",
+            "Retries: { MaxAttempts: 3, InitialDelay: 1, MaxDelay: 60 }",
+        ]
 
     # -- methods ---------------------------------------------------------------------
 
