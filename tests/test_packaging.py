@@ -142,6 +142,11 @@ def test_installed_import_name_is_distinctive(installed: Path, tmp_path: Path) -
     assert _run(installed / "python", "-c", probe, cwd=tmp_path).stdout.strip() == (
         "None"
     )
+    # Subpackages come along: `connectorc import` needs connectorc.openapi.
+    done = _run(
+        installed / "python", "-m", "connectorc", "import", "--help", cwd=tmp_path
+    )
+    assert "OpenAPI" in done.stdout
 
 
 @pytest.mark.slow
