@@ -281,8 +281,12 @@ class OAuth1Auth(httpx.Auth):
         return step
 
     def generate_nonce(self) -> str:
-        """A random oauth_nonce, new for every request (RFC 5849 section 3.3)."""
-        return secrets.token_hex(16)
+        """A random oauth_nonce, new for every request (RFC 5849 section 3.3).
+
+        30 hex digits (120 random bits): providers built on oauthlib refuse a nonce
+        that is not 20 to 30 alphanumeric characters.
+        """
+        return secrets.token_hex(15)
 
     def generate_timestamp(self) -> str:
         """The oauth_timestamp: whole seconds since the epoch."""
