@@ -330,7 +330,7 @@ class OAuth2Auth:
     scope_separator: str
     authorise_parameters: tuple[tuple[str, str], ...]
     token_parameters: tuple[tuple[str, str], ...]
-    client_authentication: Literal["Basic", "Body", "None"]
+    client_authentication: Literal["Basic", "BasicUnencoded", "Body", "None"]
     pkce: Literal["Required", "Optional", "Off"]
     pkce_method: Literal["S256", "Plain"]
     token_placement: Literal["Header", "Query"]

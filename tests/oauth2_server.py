@@ -169,6 +169,9 @@ class OAuth2TestServer:
         self.send_expires_in = True
         self.refuse_tokens = False  # the API refuses every access token (401)
         self.token_delay = 0.0
+        # False: Basic client credentials are read as they are (UTF-8), without
+        # RFC 6749 2.3.1's form decoding, as some providers' token endpoints do.
+        self.basic_form_decoding = True
         self.app = self._app()
 
     # -- what tests use -------------------------------------------------------------
@@ -220,7 +223,12 @@ class OAuth2TestServer:
         server.register_token_generator("default", self._generate_token)
         # authlib's own client_secret_basic decodes with unquote, which reads '+' as
         # '+'; RFC 6749 2.3.1 (form encoding) means a space. Decode as the RFC says.
-        server.register_client_auth_method("client_secret_basic", _authenticate_basic)
+        server.register_client_auth_method(
+            "client_secret_basic",
+            lambda query_client, oauth_request: _authenticate_basic(
+                query_client, oauth_request, form=self.basic_form_decoding
+            ),
+        )
         server.register_grant(self._code_grant(), [CodeChallenge(required=True)])
         server.register_grant(self._password_grant())
         server.register_grant(_ClientCredentialsGrant)
@@ -398,21 +406,27 @@ class _Validator(BearerTokenValidator):  # type: ignore[misc]
             return self.server.tokens.get(token_string)
 
 
-def _authenticate_basic(query_client: Any, oauth_request: Any) -> Any:
+def _authenticate_basic(
+    query_client: Any, oauth_request: Any, *, form: bool = True
+) -> Any:
     """client_secret_basic as RFC 6749 2.3.1 has it: the id and the secret are
-    form-encoded (a space is '+') before Basic encoding, so form-decode them."""
+    form-encoded (a space is '+') before Basic encoding, so form-decode them. With
+    ``form`` False, read them as they are (UTF-8), as a non-conforming server does."""
     scheme, _, encoded = oauth_request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "basic":
         return None
     try:
-        decoded = base64.b64decode(encoded, validate=True).decode("ascii")
+        decoded = base64.b64decode(encoded, validate=True).decode(
+            "ascii" if form else "utf-8"
+        )
     except (ValueError, UnicodeDecodeError):
         return None  # not form-encoded: raw UTF-8 or Latin-1 is not what 2.3.1 says
     raw_id, colon, raw_secret = decoded.partition(":")
     if not colon:
         return None
-    client = query_client(unquote_plus(raw_id))
-    if client is not None and client.check_client_secret(unquote_plus(raw_secret)):
+    decode = unquote_plus if form else str
+    client = query_client(decode(raw_id))
+    if client is not None and client.check_client_secret(decode(raw_secret)):
         return client
     return None
 
