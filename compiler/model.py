@@ -25,11 +25,13 @@ __all__ = [
     "AUTHLIB_REQUIREMENT",
     "HTTPX_REQUIREMENT",
     "ApiKeyAuth",
+    "ApiKeyItem",
     "AuthField",
     "AuthFieldsAuth",
     "BasicAuth",
     "Connector",
     "Credential",
+    "HeaderValue",
     "Identifier",
     "Method",
     "NoAuth",
@@ -183,6 +185,17 @@ class PathPart:
     from_property: bool = False
 
 
+@dataclass(frozen=True)
+class HeaderValue:
+    """A header sent with every request of a method (the connector's Headers, with
+    the method's own over them): its name and its value's parts. ``shared`` says the
+    value is the connector's, computed once when the client is made."""
+
+    name: str
+    parts: tuple[PathPart, ...]
+    shared: bool = False
+
+
 SECONDS_PER = {"Second": 1, "Minute": 60, "Hour": 3600, "Day": 86400}
 
 
@@ -234,6 +247,8 @@ class Method:
     # Its own limits (which replace the connector's), or None to share those.
     rate_limits: RateLimits | None = None
     retry_safe: bool = False
+    # The connector's Headers with this method's own over them (issue 11).
+    headers: tuple[HeaderValue, ...] = ()
 
     @property
     def retries(self) -> bool:
@@ -285,11 +300,30 @@ class NoAuth:
 
 
 @dataclass(frozen=True)
+class ApiKeyItem:
+    """One of several keys (ApiKey ``Keys``): its argument and where it is sent."""
+
+    name: str
+    python_name: Identifier
+    header: str | None
+    query_parameter: str | None
+    format: str
+    description: str
+
+
+@dataclass(frozen=True)
 class ApiKeyAuth:
     header: str | None
     query_parameter: str | None
     format: str
     kind: Literal["ApiKey"] = "ApiKey"
+    # Several keys (``Keys``), or empty for the one key of Header/QueryParameter.
+    keys: tuple[ApiKeyItem, ...] = ()
+
+    @property
+    def first_key(self) -> Identifier:
+        """The argument whose value hooks get as their auth value."""
+        return self.keys[0].python_name if self.keys else Identifier("api_key")
 
 
 @dataclass(frozen=True)
@@ -415,6 +449,8 @@ class Connector:
     script: Script | None = None  # the connector's hooks (compiler/scripts.py)
     rate_limits: RateLimits | None = None
     retries: Retries = Retries()
+    # Headers sent on every request (top-level Headers, issue 11).
+    headers: tuple[HeaderValue, ...] = ()
 
     @property
     def paged(self) -> tuple[Method, ...]:
@@ -559,7 +595,10 @@ def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:
     properties = tuple(_property(p, module) for p in data.get("Properties", []))
     by_name = {p.name: p for p in properties}
     default_format = data.get("RequestFormat", "Json")
-    methods = tuple(_method(m, by_name, default_format) for m in data["Methods"])
+    headers = _headers(data.get("Headers", {}), by_name, shared=True)
+    methods = tuple(
+        _method(m, by_name, default_format, headers) for m in data["Methods"]
+    )
     auth = _auth(auth_data, by_name)
     credentials = _credentials(auth_data, auth, module)
     used_types = {p.data_type for m in methods for p in m.parameters}
@@ -583,6 +622,7 @@ def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:
         default_request_format=default_format,
         data_types=frozenset(used_types),
         rate_limits=_rate_limits(data.get("RateLimits")),
+        headers=headers,
         retries=Retries(
             max_attempts=retries.get("MaxAttempts", 3),
             initial_delay=float(retries.get("InitialDelay", 0.5)),
@@ -722,8 +762,41 @@ def _response_field(data: dict[str, Any]) -> ResponseField:
     )
 
 
+def _headers(
+    data: dict[str, str | None], properties: dict[str, Property], *, shared: bool
+) -> tuple[HeaderValue, ...]:
+    return tuple(
+        HeaderValue(name, _split_template(value, properties, {}), shared)
+        for name, value in data.items()
+        if value is not None
+    )
+
+
+def _method_headers(
+    data: dict[str, str | None],
+    properties: dict[str, Property],
+    connector: tuple[HeaderValue, ...],
+) -> tuple[HeaderValue, ...]:
+    """The connector's headers, those the method names replaced (in place) or left
+    out (null), then the method's new ones. Names match without regard to case."""
+    own = {name.lower(): (name, value) for name, value in data.items()}
+    result = []
+    for header in connector:
+        if header.name.lower() not in own:
+            result.append(header)
+            continue
+        name, value = own.pop(header.name.lower())
+        if value is not None:
+            result.append(HeaderValue(name, _split_template(value, properties, {})))
+    new = {name: value for name, value in own.values()}
+    return (*result, *_headers(new, properties, shared=False))
+
+
 def _method(
-    data: dict[str, Any], properties: dict[str, Property], default_format: str
+    data: dict[str, Any],
+    properties: dict[str, Property],
+    default_format: str,
+    headers: tuple[HeaderValue, ...] = (),
 ) -> Method:
     parameters = tuple(_parameter(p) for p in data.get("Parameters", []))
     merge = {p.target_name: p for p in parameters if p.target_type == "MergeField"}
@@ -740,6 +813,7 @@ def _method(
         paging=_paging(data.get("Paging")),
         rate_limits=_rate_limits(data.get("RateLimits")),
         retry_safe=bool(data.get("RetrySafe", False)),
+        headers=_method_headers(data.get("Headers", {}), properties, headers),
         xml_root=data.get("XmlRoot", "Request"),
         response_fields=tuple(
             _response_field(f) for f in data.get("ResponseFields", ())
@@ -779,6 +853,17 @@ def _auth(data: dict[str, Any], properties: dict[str, Property]) -> Auth:
             header=None if query else data.get("Header", "Authorization"),
             query_parameter=query,
             format=data.get("Format", "{ApiKey}"),
+            keys=tuple(
+                ApiKeyItem(
+                    name=k["Name"],
+                    python_name=Identifier(python_name(k, k["Name"])),
+                    header=k.get("Header"),
+                    query_parameter=k.get("QueryParameter"),
+                    format=k.get("Format", "{" + k["Name"] + "}"),
+                    description=k.get("Description", ""),
+                )
+                for k in data.get("Keys", ())
+            ),
         )
     if auth_type == "Basic":
         return BasicAuth()
@@ -857,6 +942,16 @@ def _credentials(
         )
     if isinstance(auth, OAuth1Auth):
         return _oauth1_credentials(data, module)
+    if isinstance(auth, ApiKeyAuth) and auth.keys:
+        return tuple(
+            Credential(
+                python_name=k.python_name,
+                env_var=env_var(module, k.python_name),
+                description=k.description or f"The {k.name}.",
+                secret=True,
+            )
+            for k in auth.keys
+        )
     descriptions = {
         "api_key": "The API key.",
         "username": "The username for HTTP Basic authentication.",
