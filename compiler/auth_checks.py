@@ -80,6 +80,8 @@ def auth_extra_errors(spec: LoadedSpec) -> Iterator[Diagnostic]:
                 )
     if auth["AuthType"] == "ApiKey" and "Keys" in auth:
         yield from _key_errors(checker, auth)
+    if auth["AuthType"] == "OAuth2":
+        yield from _token_request_errors(checker, auth, properties)
 
 
 def _header_errors(
@@ -254,6 +256,82 @@ def _key_errors(checker: Any, auth: dict[str, Any]) -> Iterator[Diagnostic]:
                     "a header value is visible ASCII text, with spaces only between "
                     "words",
                 )
+
+
+def _token_request_errors(
+    checker: Any, auth: dict[str, Any], properties: dict[str, dict[str, Any]]
+) -> Iterator[Diagnostic]:
+    """OAuth 2 TokenParameters and AuthoriseParameters fields, TokenRequestNames."""
+    from .oauth2 import RESERVED_TOKEN_PARAMETERS
+
+    spec: LoadedSpec = checker.spec
+    for key in ("AuthoriseParameters", "TokenParameters"):
+        for name, value in auth.get(key, {}).items():
+            where: JsonPath = ("Authentication", key, name)
+            yield from checker.check_template(where, value)
+            for match in _MERGE_FIELD.finditer(value):
+                field = match.group(1).strip()
+                span = (value, match.start())
+                if not field:
+                    continue
+                if field not in properties:
+                    yield spec.diagnostic(
+                        where,
+                        f"{key} '{name}' uses {{{{{field}}}}}, which is not a "
+                        "declared property",
+                        _declare_hint(field, list(properties)),
+                        span=span,
+                    )
+                elif properties[field].get("IsOptional") and (
+                    "Default" not in properties[field]
+                ):
+                    yield spec.diagnostic(
+                        where,
+                        f"{key} '{name}' uses {{{{{field}}}}}, but that property is "
+                        "optional and has no Default",
+                        "make the property required or give it a Default",
+                        span=span,
+                    )
+    names: dict[str, str] = auth.get("TokenRequestNames", {})
+    client_auth = auth.get("ClientAuthentication", "Basic")
+    for key, value in names.items():
+        where = ("Authentication", "TokenRequestNames", key)
+        if key == "ClientSecret" and client_auth != "Body":
+            yield spec.diagnostic(
+                where,
+                f"TokenRequestNames names the ClientSecret field, but "
+                f"ClientAuthentication {client_auth} sends no secret in the body",
+                "remove it, or use ClientAuthentication Body",
+                key=True,
+            )
+        elif key == "ClientId" and client_auth not in ("Body", "None"):
+            yield spec.diagnostic(
+                where,
+                f"TokenRequestNames names the ClientId field, but "
+                f"ClientAuthentication {client_auth} sends the id in a header",
+                "remove it, or use ClientAuthentication Body",
+                key=True,
+            )
+        elif value in RESERVED_TOKEN_PARAMETERS - {"client_id", "client_secret"}:
+            yield spec.diagnostic(
+                where,
+                f"TokenRequestNames {key} '{value}' is a field the token request "
+                "already has",
+                "write the name the provider gives the credential",
+            )
+        elif value in auth.get("TokenParameters", {}):
+            yield spec.diagnostic(
+                where,
+                f"TokenRequestNames {key} '{value}' is also a TokenParameters name",
+                "remove that TokenParameters entry: the credential is sent there",
+            )
+    if len(set(names.values())) < len(names):
+        yield spec.diagnostic(
+            ("Authentication", "TokenRequestNames"),
+            "TokenRequestNames gives ClientId and ClientSecret the same name",
+            "give each credential its own field",
+            key=True,
+        )
 
 
 def _declare_hint(name: str, declared: list[str]) -> str:

@@ -375,6 +375,13 @@ class OAuth2Auth:
     default_expires_in: int | None
     min_refresh_token_lifetime: int
     kind: Literal["OAuth2"] = "OAuth2"
+    # Issue 11: the token request's body format and the names of the client's
+    # credentials in it; parameters with {{Property}} fields (empty when none has one).
+    token_request_format: Literal["Form", "Json"] = "Form"
+    client_id_name: str = "client_id"
+    client_secret_name: str = "client_secret"
+    token_parameter_fields: tuple[HeaderValue, ...] = ()
+    authorise_parameter_fields: tuple[HeaderValue, ...] = ()
 
     @property
     def grant_type(self) -> str:
@@ -923,7 +930,28 @@ def _oauth2(data: dict[str, Any], properties: dict[str, Property]) -> OAuth2Auth
         ),
         default_expires_in=response.get("DefaultExpiresIn"),
         min_refresh_token_lifetime=data.get("MinRefreshTokenLifetime", 43200),
+        token_request_format=data.get("TokenRequestFormat", "Form"),
+        client_id_name=data.get("TokenRequestNames", {}).get("ClientId", "client_id"),
+        client_secret_name=data.get("TokenRequestNames", {}).get(
+            "ClientSecret", "client_secret"
+        ),
+        token_parameter_fields=_parameter_fields(
+            data.get("TokenParameters", {}), properties
+        ),
+        authorise_parameter_fields=_parameter_fields(
+            data.get("AuthoriseParameters", {}), properties
+        ),
     )
+
+
+def _parameter_fields(
+    data: dict[str, str], properties: dict[str, Property]
+) -> tuple[HeaderValue, ...]:
+    """Token or authorise parameters as name and parts, when any value has a
+    {{Property}} field (the client fills them in); empty otherwise."""
+    if not any(MERGE_FIELD.search(value) for value in data.values()):
+        return ()
+    return _headers(dict(sorted(data.items())), properties, shared=False)
 
 
 def _credentials(

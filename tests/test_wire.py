@@ -780,8 +780,9 @@ def test_every_spec_has_wire_tests() -> None:
     # OAuth 2 in tests/test_oauth2_server_flows.py, OAuth 1 (twitter) in
     # tests/test_oauth1_provider.py.
     oauth = set(OAUTH2_EXAMPLES) | {"twitter"}
-    # reddit (ClientAuthentication BasicUnencoded): tests/test_oauth2_basic_unencoded.py
-    oauth |= {"reddit"}
+    # reddit (BasicUnencoded): tests/test_oauth2_basic_unencoded.py;
+    # auth0_management (JSON token request): tests/test_oauth2_token_requests.py.
+    oauth |= {"reddit", "auth0_management"}
     # The example with a hook script calls every method in tests/test_scripts.py.
     scripted = {"shopify_webhooks"}
     assert specs == {example.stem for example in EXAMPLES} | oauth | scripted
