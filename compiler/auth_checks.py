@@ -292,6 +292,21 @@ def _token_request_errors(
                         "make the property required or give it a Default",
                         span=span,
                     )
+    response: dict[str, Any] = auth.get("TokenResponse", {})
+    instance = response.get("InstanceUrl")
+    defaults = {
+        "AccessToken": "access_token",
+        "RefreshToken": "refresh_token",
+        "ExpiresIn": "expires_in",
+        "RefreshTokenExpiresIn": "refresh_token_expires_in",
+    }
+    for key, default in defaults.items():
+        if instance is not None and response.get(key, default) == instance:
+            yield spec.diagnostic(
+                ("Authentication", "TokenResponse", "InstanceUrl"),
+                f"InstanceUrl names the field '{instance}', which is the {key} field",
+                "write the field that holds the API's address, such as instance_url",
+            )
     names: dict[str, str] = auth.get("TokenRequestNames", {})
     client_auth = auth.get("ClientAuthentication", "Basic")
     for key, value in names.items():

@@ -382,6 +382,8 @@ class OAuth2Auth:
     client_secret_name: str = "client_secret"
     token_parameter_fields: tuple[HeaderValue, ...] = ()
     authorise_parameter_fields: tuple[HeaderValue, ...] = ()
+    # TokenResponse InstanceUrl: the field with the API's address, or None.
+    instance_url_field: str | None = None
 
     @property
     def grant_type(self) -> str:
@@ -931,6 +933,7 @@ def _oauth2(data: dict[str, Any], properties: dict[str, Property]) -> OAuth2Auth
         default_expires_in=response.get("DefaultExpiresIn"),
         min_refresh_token_lifetime=data.get("MinRefreshTokenLifetime", 43200),
         token_request_format=data.get("TokenRequestFormat", "Form"),
+        instance_url_field=response.get("InstanceUrl"),
         client_id_name=data.get("TokenRequestNames", {}).get("ClientId", "client_id"),
         client_secret_name=data.get("TokenRequestNames", {}).get(
             "ClientSecret", "client_secret"

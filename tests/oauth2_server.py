@@ -172,6 +172,8 @@ class OAuth2TestServer:
         # False: Basic client credentials are read as they are (UTF-8), without
         # RFC 6749 2.3.1's form decoding, as some providers' token endpoints do.
         self.basic_form_decoding = True
+        # Extra fields of every token response (such as Salesforce's instance_url).
+        self.extra_token_fields: dict[str, Any] = {}
         self.app = self._app()
 
     # -- what tests use -------------------------------------------------------------
@@ -294,6 +296,7 @@ class OAuth2TestServer:
         token: dict[str, Any] = generator(**kwargs)
         if "refresh_token" in token and self.refresh_token_lifetime is not None:
             token["refresh_token_expires_in"] = self.refresh_token_lifetime
+        token.update(self.extra_token_fields)
         return token
 
     def _save_token(self, token: dict[str, Any], oauth_request: Any) -> None:
