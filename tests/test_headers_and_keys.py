@@ -207,3 +207,39 @@ def test_property_values_header_overridden_by_a_parameter_and_a_query_key(
         repr(module.ApiKeyAuth("K", "S"))
         == "ApiKeyAuth(api_key='***', signature='***')"
     )
+
+
+def test_starter_spec_shapes_compile_when_uncommented(tmp_path: Path) -> None:
+    """`connectorc new --auth ApiKey` shows Keys and Headers as comments: uncommented
+    (and Header/Format removed), the spec compiles to a client that takes both keys."""
+    from compiler.scaffold import starter_spec
+    from tests.support import ROOT
+
+    spec = tmp_path / "demo.yaml"
+    text = starter_spec(
+        "Demo", "ApiKey", None, spec=spec, schema=ROOT / "schemas/x.json"
+    )
+    lines = []
+    for line in text.splitlines():
+        if line.startswith(("  Header:", "  Format:")):
+            continue
+        for prefix in ("# Headers:", "#   Api-Version", "  # Keys:", "  #   - "):
+            if line.startswith(prefix):
+                line = line.replace("# ", "", 1)
+        lines.append(line)
+    module = compile_text("\n".join(lines) + "\n", tmp_path)
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={})
+
+    client = module.DemoClient(
+        api_key="a", application_key="b", transport=httpx.MockTransport(answer)
+    )
+    client.get_item(item_id="1")
+    assert sent_headers(seen[0]) == {
+        "api-version": "2024-01-01",
+        "dd-api-key": "a",
+        "dd-application-key": "b",
+    }
