@@ -555,6 +555,16 @@ class Connector:
         return frozenset(used | {m.response_format for m in self.methods})
 
     @property
+    def header_properties(self) -> tuple[Identifier, ...]:
+        """Arguments of the properties whose values go into Headers, in order."""
+        names: dict[Identifier, None] = {}
+        for header in (*self.headers, *(h for m in self.methods for h in m.headers)):
+            for part in header.parts:
+                if part.from_property and part.argument is not None:
+                    names[part.argument] = None
+        return tuple(names)
+
+    @property
     def uses_strftime(self) -> bool:
         return any(p.format for m in self.methods for p in m.parameters)
 

@@ -72,7 +72,7 @@ Authentication:
   AccessTokenUrl: https://api.example.com/oauth/token     # TODO
   Scopes: [read]                  # TODO the scopes the client asks for
   # TokenRequestFormat: Json      # when the token endpoint wants a JSON body
-  # TokenParameters: { audience: "https://api.example.com/" }   # {{Property}} fields too
+  # TokenParameters: { audience: "https://api.example.com/" }  # {{Property}} too
 """,
     "PasswordCredentials": """\
 Authentication:
@@ -137,7 +137,7 @@ def starter_spec(
         f"   # -> generated/{module}.py\n"
         "Description: TODO one sentence on what the API is for.\n"
         "BaseUrl: https://api.example.com/v1   # TODO the API root, https\n"
-        "# Headers:                      # sent on every request ({{Property}} fields too)\n"
+        "# Headers:                      # sent on every request; {{Property}} too\n"
         '#   Api-Version: "2024-01-01"\n'
         f"{block}"
         "Methods:\n"

@@ -178,6 +178,16 @@ class ApiKeyAuth(httpx.Auth):
         yield request
 
 
+def _check_header_value(name: str, value: object) -> None:
+    """Refuse a property value that an HTTP header cannot carry, without showing it."""
+    text = _text(value)
+    if not text.isascii() or any((c < " " and c != "\t") or c == "\x7f" for c in text):
+        raise ValueError(
+            f"{name} goes into a header, which cannot carry a line break, another "
+            "control character or a non-ASCII character"
+        )
+
+
 class AlgoliaClient:
     """Client for Algolia.
 
@@ -212,6 +222,7 @@ class AlgoliaClient:
         self._properties: dict[str, object] = {
             "AppId": app_id,
         }
+        _check_header_value("app_id", app_id)
         # The connector's Headers, sent with every request (a method may override).
         self._headers: dict[str, str] = {
             "X-Algolia-Application-Id": _text(app_id),
@@ -457,6 +468,7 @@ class AsyncAlgoliaClient:
         self._properties: dict[str, object] = {
             "AppId": app_id,
         }
+        _check_header_value("app_id", app_id)
         # The connector's Headers, sent with every request (a method may override).
         self._headers: dict[str, str] = {
             "X-Algolia-Application-Id": _text(app_id),

@@ -243,3 +243,12 @@ def test_starter_spec_shapes_compile_when_uncommented(tmp_path: Path) -> None:
         "dd-api-key": "a",
         "dd-application-key": "b",
     }
+
+
+@pytest.mark.parametrize("bad", ["line\nbreak", "caf\u00e9", "bell\x07"])
+def test_a_property_value_a_header_cannot_carry_is_refused_unseen(bad: str) -> None:
+    algolia = import_generated("algolia")
+    with pytest.raises(ValueError) as caught:
+        algolia.AlgoliaClient(api_key="k", app_id=f"secret-{bad}")
+    assert str(caught.value).startswith("app_id goes into a header")
+    assert "secret-" not in str(caught.value)
