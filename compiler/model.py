@@ -523,7 +523,13 @@ class Connector:
     @property
     def requires(self) -> tuple[str, ...]:
         """The distributions the module imports, with the versions it was made for."""
-        if self.auth.kind in ("OAuth1", "OAuth2"):
+        auth = self.auth
+        # An OAuth 2 client with JSON token requests and no authorisation code grant
+        # needs nothing of authlib (its form encoding, state and PKCE helpers).
+        code_or_form = isinstance(auth, OAuth2Auth) and (
+            auth.grant == "AuthorisationCode" or auth.token_request_format == "Form"
+        )
+        if auth.kind == "OAuth1" or code_or_form:
             return (HTTPX_REQUIREMENT, AUTHLIB_REQUIREMENT)
         return (HTTPX_REQUIREMENT,)
 

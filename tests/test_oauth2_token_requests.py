@@ -1,7 +1,8 @@
 """OAuth 2 token requests as real providers want them (issue 11, item 4): {{Property}}
 fields in TokenParameters and AuthoriseParameters, a JSON token request body, and the
-credentials' names in the token request. The example spec is specs/auth0.yaml; the
-server (tests/token_request_server.py) reads requests as Auth0's token endpoint does.
+credentials' names in the token request. The example spec is
+specs/auth0_management.yaml; the server (tests/token_request_server.py) reads requests
+as Auth0's token endpoint does.
 """
 
 from __future__ import annotations
