@@ -252,3 +252,50 @@ def test_a_property_value_a_header_cannot_carry_is_refused_unseen(bad: str) -> N
         algolia.AlgoliaClient(api_key="k", app_id=f"secret-{bad}")
     assert str(caught.value).startswith("app_id goes into a header")
     assert "secret-" not in str(caught.value)
+
+
+HOOKED = """\
+SpecVersion: 1
+Name: Hooked Keys
+BaseUrl: https://api.example.com
+Script: hook.py
+Authentication:
+  AuthType: ApiKey
+  Keys:
+    - { Name: ApiKey, Header: X-Key }
+    - { Name: Signing Key, Header: X-Signing-Key }
+Methods:
+  - { Name: Ping, HttpMethod: GET, EndPoint: /ping }
+"""
+HOOK = """\
+from typing import Any
+
+import httpx
+
+
+def before_action(
+    request: httpx.Request, auth_value: str | None, context: dict[str, Any]
+) -> bool | None:
+    request.headers["X-Seen"] = str(auth_value)
+    return None
+"""
+
+
+def test_hooks_get_the_first_key_as_their_auth_value(tmp_path: Path) -> None:
+    (tmp_path / "hook.py").write_text(HOOK, encoding="utf-8")
+    module = compile_text(HOOKED, tmp_path)
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={})
+
+    client = module.HookedKeysClient(
+        api_key="first", signing_key="second", transport=httpx.MockTransport(answer)
+    )
+    client.ping()
+    assert sent_headers(seen[0]) == {
+        "x-key": "first",
+        "x-signing-key": "second",
+        "x-seen": "first",
+    }
