@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import keyword
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -194,6 +194,8 @@ class HeaderValue:
     name: str
     parts: tuple[PathPart, ...]
     shared: bool = False
+    # The name it is sent as, when a method's HttpHeader parameter spells it so.
+    sent_as: str | None = None
 
 
 SECONDS_PER = {"Second": 1, "Minute": 60, "Hour": 3600, "Day": 86400}
@@ -817,6 +819,24 @@ def _method_headers(
     return (*result, *_headers(new, properties, shared=False))
 
 
+def _spelt_as_parameters(
+    headers: tuple[HeaderValue, ...], parameters: tuple[Parameter, ...]
+) -> tuple[HeaderValue, ...]:
+    """Headers named as the method's HttpHeader parameter of the same name (in any
+    case) spells it, so that a parameter given replaces the header, not joins it."""
+    spelling = {
+        p.target_name.lower(): p.target_name
+        for p in parameters
+        if p.target_type == "HttpHeader"
+    }
+    return tuple(
+        replace(h, sent_as=spelling[h.name.lower()])
+        if h.name.lower() in spelling
+        else h
+        for h in headers
+    )
+
+
 def _method(
     data: dict[str, Any],
     properties: dict[str, Property],
@@ -838,7 +858,9 @@ def _method(
         paging=_paging(data.get("Paging")),
         rate_limits=_rate_limits(data.get("RateLimits")),
         retry_safe=bool(data.get("RetrySafe", False)),
-        headers=_method_headers(data.get("Headers", {}), properties, headers),
+        headers=_spelt_as_parameters(
+            _method_headers(data.get("Headers", {}), properties, headers), parameters
+        ),
         xml_root=data.get("XmlRoot", "Request"),
         response_fields=tuple(
             _response_field(f) for f in data.get("ResponseFields", ())

@@ -299,3 +299,30 @@ def test_hooks_get_the_first_key_as_their_auth_value(tmp_path: Path) -> None:
         "x-signing-key": "second",
         "x-seen": "first",
     }
+
+
+def test_a_parameter_spelt_in_another_case_replaces_the_header(tmp_path: Path) -> None:
+    text = """\
+SpecVersion: 1
+Name: Cased
+BaseUrl: https://api.example.com
+Headers: { Api-Version: "1" }
+Authentication: { AuthType: None }
+Methods:
+  - Name: Get
+    HttpMethod: GET
+    EndPoint: /get
+    Parameters:
+      - { TargetType: HttpHeader, TargetName: api-version, IsOptional: true }
+"""
+    module = compile_text(text, tmp_path)
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={})
+
+    client = module.CasedClient(transport=httpx.MockTransport(answer))
+    client.get()
+    client.get(api_version="2")
+    assert [r.headers.get_list("api-version") for r in seen] == [["1"], ["2"]]
