@@ -319,6 +319,17 @@ def _token_request_errors(
                 "remove it, or use ClientAuthentication Body",
                 key=True,
             )
+        elif key in ("Username", "Password") and (
+            auth["OAuth2Type"] != "PasswordCredentials"
+        ):
+            yield spec.diagnostic(
+                where,
+                f"TokenRequestNames names the {key} field, but OAuth2Type "
+                f"{auth['OAuth2Type']} sends no {key.lower()}",
+                "remove it: only PasswordCredentials sends the user's username and "
+                "password",
+                key=True,
+            )
         elif key == "ClientId" and client_auth not in ("Body", "None"):
             yield spec.diagnostic(
                 where,
@@ -327,7 +338,7 @@ def _token_request_errors(
                 "remove it, or use ClientAuthentication Body",
                 key=True,
             )
-        elif value in RESERVED_TOKEN_PARAMETERS - {"client_id", "client_secret"}:
+        elif value in RESERVED_TOKEN_PARAMETERS - {_DEFAULT_NAMES[key]}:
             yield spec.diagnostic(
                 where,
                 f"TokenRequestNames {key} '{value}' is a field the token request "
@@ -343,10 +354,19 @@ def _token_request_errors(
     if len(set(names.values())) < len(names):
         yield spec.diagnostic(
             ("Authentication", "TokenRequestNames"),
-            "TokenRequestNames gives ClientId and ClientSecret the same name",
+            "TokenRequestNames gives two credentials the same name",
             "give each credential its own field",
             key=True,
         )
+
+
+# The token request fields TokenRequestNames renames, by its keys.
+_DEFAULT_NAMES = {
+    "ClientId": "client_id",
+    "ClientSecret": "client_secret",
+    "Username": "username",
+    "Password": "password",
+}
 
 
 def _declare_hint(name: str, declared: list[str]) -> str:

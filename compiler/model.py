@@ -382,6 +382,8 @@ class OAuth2Auth:
     token_request_format: Literal["Form", "Json"] = "Form"
     client_id_name: str = "client_id"
     client_secret_name: str = "client_secret"
+    username_name: str = "username"
+    password_name: str = "password"
     token_parameter_fields: tuple[HeaderValue, ...] = ()
     authorise_parameter_fields: tuple[HeaderValue, ...] = ()
     # TokenResponse InstanceUrl: the field with the API's address, or None.
@@ -976,6 +978,8 @@ def _oauth2(data: dict[str, Any], properties: dict[str, Property]) -> OAuth2Auth
         client_secret_name=data.get("TokenRequestNames", {}).get(
             "ClientSecret", "client_secret"
         ),
+        username_name=data.get("TokenRequestNames", {}).get("Username", "username"),
+        password_name=data.get("TokenRequestNames", {}).get("Password", "password"),
         token_parameter_fields=_parameter_fields(
             data.get("TokenParameters", {}), properties
         ),

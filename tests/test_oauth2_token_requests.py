@@ -152,3 +152,40 @@ def test_authorise_parameters_filled_from_properties(tmp_path: Path) -> None:
     assert module.OAuth2Auth.TOKEN_PARAMETERS == (
         ("audience", "urn:{{Region}}:{{Org}}"),
     )
+
+
+PASSWORD_SPEC = """\
+SpecVersion: 1
+Name: Users
+BaseUrl: https://api.example.com
+Authentication:
+  AuthType: OAuth2
+  OAuth2Type: PasswordCredentials
+  AccessTokenUrl: https://auth.example.com/oauth/token
+  ClientAuthentication: Body
+  TokenRequestFormat: Json
+  TokenRequestNames: { Username: login, Password: passwd }
+Methods:
+  - { Name: Me, HttpMethod: GET, EndPoint: /me }
+"""
+
+
+def test_the_users_credentials_under_the_providers_names(tmp_path: Path) -> None:
+    module = compile_text(PASSWORD_SPEC, tmp_path)
+    with serve(username_name="login", password_name="passwd") as server:
+        client = module.UsersClient(
+            client_id="m2m-app",
+            client_secret=SECRET,
+            username="alice",
+            password="wonder land+é",
+            base_url=server.url,
+            token_endpoint=f"{server.url}/oauth/token",
+        )
+        assert client.me()["path"] == "me"
+        assert server.token_fields() == {
+            "grant_type": "password",
+            "login": "alice",
+            "passwd": "wonder land+é",
+            "client_id": "m2m-app",
+            "client_secret": SECRET,
+        }

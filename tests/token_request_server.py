@@ -31,6 +31,10 @@ class TokenServer:
     body_format: str = "json"  # or "form"
     id_name: str = "client_id"
     secret_name: str = "client_secret"
+    # The password grant: the user's fields' names and the one user it knows.
+    username_name: str = "username"
+    password_name: str = "password"
+    user: tuple[str, str] = ("alice", "wonder land+é")
     # Extra fields of every token response (such as Salesforce's instance_url).
     extra: dict[str, Any] = field(default_factory=dict)
     token_requests: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
@@ -63,8 +67,18 @@ def _app(state: TokenServer) -> Flask:
         if request.mimetype != wanted:
             return jsonify(error="invalid_request", error_description=wanted), 400
         fields = state.token_fields()
-        if fields.get("grant_type") != "client_credentials":
+        grant = fields.get("grant_type")
+        if grant not in ("client_credentials", "password"):
             return jsonify(error="unsupported_grant_type"), 400
+        if (
+            grant == "password"
+            and (
+                fields.get(state.username_name),
+                fields.get(state.password_name),
+            )
+            != state.user
+        ):
+            return jsonify(error="invalid_grant"), 400
         if (fields.get(state.id_name), fields.get(state.secret_name)) != (
             state.client_id,
             state.client_secret,
