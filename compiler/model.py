@@ -28,11 +28,13 @@ __all__ = [
     "JOSERFC_REQUIREMENT",
     "REDIS_REQUIREMENT",
     "ApiKeyAuth",
+    "ApiKeyItem",
     "AuthField",
     "AuthFieldsAuth",
     "BasicAuth",
     "Connector",
     "Credential",
+    "HeaderValue",
     "Identifier",
     "JwtAuth",
     "Method",
@@ -201,6 +203,19 @@ class PathPart:
     from_property: bool = False
 
 
+@dataclass(frozen=True)
+class HeaderValue:
+    """A header sent with every request of a method (the connector's Headers, with
+    the method's own over them): its name and its value's parts. ``shared`` says the
+    value is the connector's, computed once when the client is made."""
+
+    name: str
+    parts: tuple[PathPart, ...]
+    shared: bool = False
+    # The name it is sent as, when a method's HttpHeader parameter spells it so.
+    sent_as: str | None = None
+
+
 SECONDS_PER = {"Second": 1, "Minute": 60, "Hour": 3600, "Day": 86400}
 
 
@@ -334,6 +349,9 @@ class Method:
     def retry_rules_name(self) -> Identifier:
         return Identifier(f"_RETRY_{self.python_name.upper()}")
 
+    # The connector's Headers with this method's own over them (issue 11).
+    headers: tuple[HeaderValue, ...] = ()
+
     @property
     def retries(self) -> bool:
         """True when a failed request may be sent again: idempotent, or marked safe."""
@@ -392,11 +410,30 @@ class NoAuth:
 
 
 @dataclass(frozen=True)
+class ApiKeyItem:
+    """One of several keys (ApiKey ``Keys``): its argument and where it is sent."""
+
+    name: str
+    python_name: Identifier
+    header: str | None
+    query_parameter: str | None
+    format: str
+    description: str
+
+
+@dataclass(frozen=True)
 class ApiKeyAuth:
     header: str | None
     query_parameter: str | None
     format: str
     kind: Literal["ApiKey"] = "ApiKey"
+    # Several keys (``Keys``), or empty for the one key of Header/QueryParameter.
+    keys: tuple[ApiKeyItem, ...] = ()
+
+    @property
+    def first_key(self) -> Identifier:
+        """The argument whose value hooks get as their auth value."""
+        return self.keys[0].python_name if self.keys else Identifier("api_key")
 
 
 @dataclass(frozen=True)
@@ -440,7 +477,7 @@ class OAuth2Auth:
     authorise_parameters: tuple[tuple[str, str], ...]
     token_parameters: tuple[tuple[str, str], ...]
     client_authentication: Literal[
-        "Basic", "Body", "None", "PrivateKeyJwt", "ClientSecretJwt"
+        "Basic", "BasicUnencoded", "Body", "None", "PrivateKeyJwt", "ClientSecretJwt"
     ]
     pkce: Literal["Required", "Optional", "Off"]
     pkce_method: Literal["S256", "Plain"]
@@ -452,6 +489,17 @@ class OAuth2Auth:
     default_expires_in: int | None
     min_refresh_token_lifetime: int
     kind: Literal["OAuth2"] = "OAuth2"
+    # Issue 11: the token request's body format and the names of the client's
+    # credentials in it; parameters with {{Property}} fields (empty when none has one).
+    token_request_format: Literal["Form", "Json"] = "Form"
+    client_id_name: str = "client_id"
+    client_secret_name: str = "client_secret"
+    username_name: str = "username"
+    password_name: str = "password"
+    token_parameter_fields: tuple[HeaderValue, ...] = ()
+    authorise_parameter_fields: tuple[HeaderValue, ...] = ()
+    # TokenResponse InstanceUrl: the field with the API's address, or None.
+    instance_url_field: str | None = None
 
     @property
     def client_assertion(self) -> str | None:
@@ -608,6 +656,8 @@ class Connector:
     script: Script | None = None  # the connector's hooks (compiler/scripts.py)
     rate_limits: RateLimits | None = None
     retries: Retries = Retries()
+    # Headers sent on every request (top-level Headers, issue 11).
+    headers: tuple[HeaderValue, ...] = ()
     error_in_body: ErrorInBody | None = None
 
     @property
@@ -744,9 +794,15 @@ class Connector:
     @property
     def requires(self) -> tuple[str, ...]:
         """The distributions the module imports, with the versions it was made for."""
-        if isinstance(self.auth, OAuth2Auth) and self.auth.client_assertion:
+        auth = self.auth
+        if isinstance(auth, OAuth2Auth) and auth.client_assertion:
             return (HTTPX_REQUIREMENT, AUTHLIB_REQUIREMENT, JOSERFC_REQUIREMENT)
-        if self.auth.kind in ("OAuth1", "OAuth2"):
+        # An OAuth 2 client with JSON token requests and no authorisation code grant
+        # needs nothing of authlib (its form encoding, state and PKCE helpers).
+        code_or_form = isinstance(auth, OAuth2Auth) and (
+            auth.grant == "AuthorisationCode" or auth.token_request_format == "Form"
+        )
+        if auth.kind == "OAuth1" or code_or_form:
             return (HTTPX_REQUIREMENT, AUTHLIB_REQUIREMENT)
         if self.auth.kind == "Jwt":
             return (HTTPX_REQUIREMENT, JOSERFC_REQUIREMENT)
@@ -790,6 +846,16 @@ class Connector:
         """Request and response formats the methods use."""
         used = {m.request_format for m in self.methods if m.of_type("Body")}
         return frozenset(used | {m.response_format for m in self.methods})
+
+    @property
+    def header_properties(self) -> tuple[Identifier, ...]:
+        """Arguments of the properties whose values go into Headers, in order."""
+        names: dict[Identifier, None] = {}
+        for header in (*self.headers, *(h for m in self.methods for h in m.headers)):
+            for part in header.parts:
+                if part.from_property and part.argument is not None:
+                    names[part.argument] = None
+        return tuple(names)
 
     @property
     def uses_strftime(self) -> bool:
@@ -842,8 +908,10 @@ def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:
     by_name = {p.name: p for p in properties}
     default_format = data.get("RequestFormat", "Json")
     connector_retries = data.get("Retries", {})
+    headers = _headers(data.get("Headers", {}), by_name, shared=True)
     methods = tuple(
-        _method(m, by_name, default_format, connector_retries) for m in data["Methods"]
+        _method(m, by_name, default_format, connector_retries, headers)
+        for m in data["Methods"]
     )
     auth = _auth(auth_data, by_name)
     credentials = _credentials(auth_data, auth, module)
@@ -879,6 +947,7 @@ def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:
         default_request_format=default_format,
         data_types=frozenset(used_types),
         rate_limits=_rate_limits(data.get("RateLimits")),
+        headers=headers,
         retries=Retries(
             max_attempts=retries.get("MaxAttempts", 3),
             initial_delay=float(retries.get("InitialDelay", 0.5)),
@@ -1049,11 +1118,60 @@ def _response_field(data: dict[str, Any]) -> ResponseField:
     )
 
 
+def _headers(
+    data: dict[str, str | None], properties: dict[str, Property], *, shared: bool
+) -> tuple[HeaderValue, ...]:
+    return tuple(
+        HeaderValue(name, _split_template(value, properties, {}), shared)
+        for name, value in data.items()
+        if value is not None
+    )
+
+
+def _method_headers(
+    data: dict[str, str | None],
+    properties: dict[str, Property],
+    connector: tuple[HeaderValue, ...],
+) -> tuple[HeaderValue, ...]:
+    """The connector's headers, those the method names replaced (in place) or left
+    out (null), then the method's new ones. Names match without regard to case."""
+    own = {name.lower(): (name, value) for name, value in data.items()}
+    result = []
+    for header in connector:
+        if header.name.lower() not in own:
+            result.append(header)
+            continue
+        name, value = own.pop(header.name.lower())
+        if value is not None:
+            result.append(HeaderValue(name, _split_template(value, properties, {})))
+    new = {name: value for name, value in own.values()}
+    return (*result, *_headers(new, properties, shared=False))
+
+
+def _spelt_as_parameters(
+    headers: tuple[HeaderValue, ...], parameters: tuple[Parameter, ...]
+) -> tuple[HeaderValue, ...]:
+    """Headers named as the method's HttpHeader parameter of the same name (in any
+    case) spells it, so that a parameter given replaces the header, not joins it."""
+    spelling = {
+        p.target_name.lower(): p.target_name
+        for p in parameters
+        if p.target_type == "HttpHeader"
+    }
+    return tuple(
+        replace(h, sent_as=spelling[h.name.lower()])
+        if h.name.lower() in spelling
+        else h
+        for h in headers
+    )
+
+
 def _method(
     data: dict[str, Any],
     properties: dict[str, Property],
     default_format: str,
     connector_retries: dict[str, Any],
+    headers: tuple[HeaderValue, ...] = (),
 ) -> Method:
     request_format = data.get("RequestFormat", default_format)
     parameters = tuple(
@@ -1077,6 +1195,9 @@ def _method(
         retry_rules=retry_rules({**connector_retries, **data["Retries"]})
         if "Retries" in data
         else None,
+        headers=_spelt_as_parameters(
+            _method_headers(data.get("Headers", {}), properties, headers), parameters
+        ),
         xml_root=data.get("XmlRoot", "Request"),
         response_fields=tuple(
             _response_field(f) for f in data.get("ResponseFields", ())
@@ -1116,6 +1237,17 @@ def _auth(data: dict[str, Any], properties: dict[str, Property]) -> Auth:
             header=None if query else data.get("Header", "Authorization"),
             query_parameter=query,
             format=data.get("Format", "{ApiKey}"),
+            keys=tuple(
+                ApiKeyItem(
+                    name=k["Name"],
+                    python_name=Identifier(python_name(k, k["Name"])),
+                    header=k.get("Header"),
+                    query_parameter=k.get("QueryParameter"),
+                    format=k.get("Format", "{" + k["Name"] + "}"),
+                    description=k.get("Description", ""),
+                )
+                for k in data.get("Keys", ())
+            ),
         )
     if auth_type == "Basic":
         return BasicAuth()
@@ -1183,6 +1315,20 @@ def _oauth2(data: dict[str, Any], properties: dict[str, Property]) -> OAuth2Auth
         ),
         default_expires_in=response.get("DefaultExpiresIn"),
         min_refresh_token_lifetime=data.get("MinRefreshTokenLifetime", 43200),
+        token_request_format=data.get("TokenRequestFormat", "Form"),
+        instance_url_field=response.get("InstanceUrl"),
+        client_id_name=data.get("TokenRequestNames", {}).get("ClientId", "client_id"),
+        client_secret_name=data.get("TokenRequestNames", {}).get(
+            "ClientSecret", "client_secret"
+        ),
+        username_name=data.get("TokenRequestNames", {}).get("Username", "username"),
+        password_name=data.get("TokenRequestNames", {}).get("Password", "password"),
+        token_parameter_fields=_parameter_fields(
+            data.get("TokenParameters", {}), properties
+        ),
+        authorise_parameter_fields=_parameter_fields(
+            data.get("AuthoriseParameters", {}), properties
+        ),
     )
 
 
@@ -1256,6 +1402,16 @@ SESSION_CREDENTIALS = {
 }
 
 
+def _parameter_fields(
+    data: dict[str, str], properties: dict[str, Property]
+) -> tuple[HeaderValue, ...]:
+    """Token or authorise parameters as name and parts, when any value has a
+    {{Property}} field (the client fills them in); empty otherwise."""
+    if not any(MERGE_FIELD.search(value) for value in data.values()):
+        return ()
+    return _headers(dict(sorted(data.items())), properties, shared=False)
+
+
 def _credentials(
     data: dict[str, Any], auth: Auth, module: str
 ) -> tuple[Credential, ...]:
@@ -1272,6 +1428,16 @@ def _credentials(
         )
     if isinstance(auth, OAuth1Auth):
         return _oauth1_credentials(data, module)
+    if isinstance(auth, ApiKeyAuth) and auth.keys:
+        return tuple(
+            Credential(
+                python_name=k.python_name,
+                env_var=env_var(module, k.python_name),
+                description=k.description or f"The {k.name}.",
+                secret=True,
+            )
+            for k in auth.keys
+        )
     descriptions = {
         "api_key": "The API key.",
         "username": "The username for HTTP Basic authentication.",

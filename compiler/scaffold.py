@@ -33,6 +33,10 @@ Authentication:
   AuthType: ApiKey                # the user supplies api_key at run time
   Header: Authorization           # or QueryParameter: api_key (one of the two)
   Format: "Bearer {ApiKey}"       # {ApiKey} stands for the key; default "{ApiKey}"
+  # Several keys at once (Datadog), instead of Header and Format: one argument each.
+  # Keys:
+  #   - { Name: ApiKey, Header: DD-API-KEY }
+  #   - { Name: ApplicationKey, Header: DD-APPLICATION-KEY }
 """,
     "Basic": """\
 Authentication:
@@ -96,6 +100,8 @@ Authentication:
   OAuth2Type: ClientCredentials   # no user: the client acts on its own behalf
   AccessTokenUrl: https://api.example.com/oauth/token     # TODO
   Scopes: [read]                  # TODO the scopes the client asks for
+  # TokenRequestFormat: Json      # when the token endpoint wants a JSON body
+  # TokenParameters: { audience: "https://api.example.com/" }  # {{Property}} too
 """,
     "PasswordCredentials": """\
 Authentication:
@@ -167,6 +173,8 @@ def starter_spec(
         f"   # -> generated/{module}.py\n"
         "Description: TODO one sentence on what the API is for.\n"
         "BaseUrl: https://api.example.com/v1   # TODO the API root, https\n"
+        "# Headers:                      # sent on every request; {{Property}} too\n"
+        '#   Api-Version: "2024-01-01"\n'
         f"{block}"
         "Methods:\n"
         f"{methods}"

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
+from .auth_checks import api_key_names, api_key_targets, auth_extra_errors
 from .diagnostics import Diagnostic, closest, did_you_mean
 from .load import JsonPath, LoadedSpec
 from .names import is_identifier, python_name, shadowed_module, snake_case
@@ -136,6 +137,8 @@ SINGLE_BRACES = re.compile(r"\{\s*([A-Za-z_][\w ]*?)\s*\}")
 def credential_names(auth: dict[str, Any]) -> list[tuple[str, JsonPath]]:
     """Constructor arguments the AuthType adds, with the spec path that defines them."""
     auth_type = auth["AuthType"]
+    if auth_type == "ApiKey" and "Keys" in auth:
+        return api_key_names(auth)
     if auth_type == "ApiKey":
         return [("api_key", ("Authentication", "AuthType"))]
     if auth_type == "Jwt":
@@ -259,6 +262,7 @@ class _Checker:
         yield from paging_errors(self.spec)
         yield from retry_errors(self.spec)
         yield from session_jwt_errors(self.spec)
+        yield from auth_extra_errors(self.spec)  # Headers, ApiKey Keys (issue 11)
         yield from self.check_oauth1()
         yield from self.check_rate_limits(("RateLimits",))
         for i, method in enumerate(self.data["Methods"]):
@@ -1263,6 +1267,8 @@ def _auth_targets(auth: dict[str, Any]) -> dict[tuple[str, str], str]:
     (header names in lower case), with who puts it there."""
     auth_type = auth["AuthType"]
     who = f"the {auth_type} authentication"
+    if auth_type == "ApiKey" and "Keys" in auth:
+        return api_key_targets(auth)
     if auth_type == "ApiKey" and "QueryParameter" in auth:
         return {("QueryString", auth["QueryParameter"]): who}
     if auth_type == "ApiKey":

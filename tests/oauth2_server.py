@@ -191,6 +191,11 @@ class OAuth2TestServer:
         self.refuse_tokens = False  # the API refuses every access token (401)
         self.token_delay = 0.0
         self.assertion_ids: list[str] = []  # the jti of every accepted assertion
+        # False: Basic client credentials are read as they are (UTF-8), without
+        # RFC 6749 2.3.1's form decoding, as some providers' token endpoints do.
+        self.basic_form_decoding = True
+        # Extra fields of every token response (such as Salesforce's instance_url).
+        self.extra_token_fields: dict[str, Any] = {}
         self.app = self._app()
 
     # -- what tests use -------------------------------------------------------------
@@ -242,7 +247,12 @@ class OAuth2TestServer:
         server.register_token_generator("default", self._generate_token)
         # authlib's own client_secret_basic decodes with unquote, which reads '+' as
         # '+'; RFC 6749 2.3.1 (form encoding) means a space. Decode as the RFC says.
-        server.register_client_auth_method("client_secret_basic", _authenticate_basic)
+        server.register_client_auth_method(
+            "client_secret_basic",
+            lambda query_client, oauth_request: _authenticate_basic(
+                query_client, oauth_request, form=self.basic_form_decoding
+            ),
+        )
         for method in ("private_key_jwt", "client_secret_jwt"):
             server.register_client_auth_method(method, _ClientAssertion(self, method))
         server.register_grant(self._code_grant(), [CodeChallenge(required=True)])
@@ -311,6 +321,7 @@ class OAuth2TestServer:
         token: dict[str, Any] = generator(**kwargs)
         if "refresh_token" in token and self.refresh_token_lifetime is not None:
             token["refresh_token_expires_in"] = self.refresh_token_lifetime
+        token.update(self.extra_token_fields)
         return token
 
     def _save_token(self, token: dict[str, Any], oauth_request: Any) -> None:
@@ -498,21 +509,27 @@ class _Validator(BearerTokenValidator):  # type: ignore[misc]
             return self.server.tokens.get(token_string)
 
 
-def _authenticate_basic(query_client: Any, oauth_request: Any) -> Any:
+def _authenticate_basic(
+    query_client: Any, oauth_request: Any, *, form: bool = True
+) -> Any:
     """client_secret_basic as RFC 6749 2.3.1 has it: the id and the secret are
-    form-encoded (a space is '+') before Basic encoding, so form-decode them."""
+    form-encoded (a space is '+') before Basic encoding, so form-decode them. With
+    ``form`` False, read them as they are (UTF-8), as a non-conforming server does."""
     scheme, _, encoded = oauth_request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "basic":
         return None
     try:
-        decoded = base64.b64decode(encoded, validate=True).decode("ascii")
+        decoded = base64.b64decode(encoded, validate=True).decode(
+            "ascii" if form else "utf-8"
+        )
     except (ValueError, UnicodeDecodeError):
         return None  # not form-encoded: raw UTF-8 or Latin-1 is not what 2.3.1 says
     raw_id, colon, raw_secret = decoded.partition(":")
     if not colon:
         return None
-    client = query_client(unquote_plus(raw_id))
-    if client is not None and client.check_client_secret(unquote_plus(raw_secret)):
+    decode = unquote_plus if form else str
+    client = query_client(decode(raw_id))
+    if client is not None and client.check_client_secret(decode(raw_secret)):
         return client
     return None
 

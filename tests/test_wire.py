@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import inspect
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
@@ -112,7 +113,8 @@ class Example:
         """The generated module's own httpx.Auth, built from the same credentials."""
         module = self.module
         if hasattr(module, "ApiKeyAuth"):
-            return module.ApiKeyAuth(self.arguments["api_key"])  # type: ignore[no-any-return]
+            keys = inspect.signature(module.ApiKeyAuth).parameters
+            return module.ApiKeyAuth(*(self.arguments[k] for k in keys))  # type: ignore[no-any-return]
         if hasattr(module, "BasicAuth"):
             return module.BasicAuth(  # type: ignore[no-any-return]
                 self.arguments["username"], self.arguments["password"]
@@ -788,6 +790,64 @@ HUBSPOT = Example(
     ),
 )
 
+# Issue 11: two keys in two headers (ApiKey Keys), and connector-wide Headers.
+DATADOG = Example(
+    stem="datadog",
+    class_name="DatadogClient",
+    arguments={"api_key": "dd-api-0a1b", "application_key": "dd-app-9z8y"},
+    auth_headers={"DD-API-KEY": "dd-api-0a1b", "DD-APPLICATION-KEY": "dd-app-9z8y"},
+    secrets=("dd-api-0a1b", "dd-app-9z8y"),
+    calls=(
+        Call("validate", {}, "GET", "/api/v1/validate"),
+        Call(
+            "list_monitors", {"name": "cpu"}, "GET", "/api/v1/monitor", {"name": "cpu"}
+        ),
+        Call(
+            "submit_metrics",
+            {"series": "[]"},
+            "POST",
+            "/api/v2/series",
+            json={"series": "[]"},
+            headers=JSON,
+        ),
+    ),
+)
+ALGOLIA_HEADERS = {
+    "X-Algolia-Application-Id": "LATENCY42",
+    "X-Algolia-Agent": "connectorc",
+}
+ALGOLIA = Example(
+    stem="algolia",
+    class_name="AlgoliaClient",
+    arguments={"api_key": "alg-key-77", "app_id": "LATENCY42"},
+    auth_headers={"X-Algolia-API-Key": "alg-key-77"},
+    secrets=("alg-key-77",),
+    calls=(
+        Call(
+            "search_index",
+            {"index_name": "my index", "query": "shoes", "hits_per_page": 5},
+            "POST",
+            "/indexes/my%20index/query",
+            json={"query": "shoes", "hitsPerPage": 5},
+            headers={**ALGOLIA_HEADERS, **JSON},
+        ),
+        Call(
+            "get_object",
+            {"index_name": "products", "object_id": AWKWARD},
+            "GET",
+            f"/indexes/products/{AWKWARD_PATH}",
+            headers={**ALGOLIA_HEADERS, "X-Algolia-Agent": "connectorc get-object"},
+        ),
+        Call(
+            "list_indices",
+            {},
+            "GET",
+            "/indexes",
+            headers={"X-Algolia-Application-Id": "LATENCY42"},
+        ),
+    ),
+)
+
 EXAMPLES = (
     MAILCHIMP,
     OPEN_WEATHER_MAP,
@@ -802,6 +862,8 @@ EXAMPLES = (
     MICROSOFT_GRAPH,
     SLACK,
     HUBSPOT,
+    DATADOG,
+    ALGOLIA,
 )
 AUTH_HEADERS = ("Authorization", "Proxy-Authorization", "X-Api-Key")
 # httpbin leaves proxy headers out of its echo (its ENV_HEADERS), X-Request-Id among
@@ -849,7 +911,10 @@ def expected_body(example: Example, call: Call) -> tuple[Any, dict[str, str]]:
 PROJECT_EXAMPLES = frozenset(
     {
         "acme_session",
+        "algolia",
         "app_store_connect",
+        "auth0_management",
+        "datadog",
         "dropbox",
         "ghost_admin",
         "github",
@@ -864,6 +929,7 @@ PROJECT_EXAMPLES = frozenset(
         "okta_service_app",
         "open_weather_map",
         "pushover",
+        "reddit",
         "salesforce",
         "send_grid_v2",
         "shopify_webhooks",
@@ -882,6 +948,9 @@ def _check_examples_tested(specs: set[str]) -> None:
     # OAuth 2 in tests/test_oauth2_server_flows.py, OAuth 1 (twitter) in
     # tests/test_oauth1_provider.py.
     oauth = set(OAUTH2_EXAMPLES) | {"twitter"}
+    # reddit (BasicUnencoded): tests/test_oauth2_basic_unencoded.py;
+    # auth0_management (JSON token request): tests/test_oauth2_token_requests.py.
+    oauth |= {"reddit", "auth0_management"}
     # The example with a hook script calls every method in tests/test_scripts.py.
     scripted = {"shopify_webhooks"}
     # Session and Jwt examples against their own servers (tests/test_session.py,

@@ -1,0 +1,375 @@
+"""Semantic checks of the authentication extras of issue 11: connector-wide and
+per-method ``Headers``, and an ApiKey connector's several ``Keys``.
+
+Kept apart from semantics.py (which calls ``auth_extra_errors`` from its run) so that
+each area's checks stand in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from .diagnostics import Diagnostic
+from .load import JsonPath, LoadedSpec
+from .names import python_name
+
+__all__ = ["api_key_names", "api_key_targets", "auth_extra_errors"]
+
+_MERGE_FIELD = re.compile(r"\{\{(.*?)\}\}")
+# Headers the client sets itself from the request.
+_OWN_HEADERS = frozenset(
+    {"content-type", "content-length", "host", "transfer-encoding"}
+)
+# Header names that carry credentials: a fixed value there is a secret in the spec.
+_SECRET_NAME = re.compile(r"authorization|api[-_]?key|token|secret|password", re.I)
+
+
+def api_key_names(auth: dict[str, Any]) -> list[tuple[str, JsonPath]]:
+    """The constructor arguments of an ApiKey connector's ``Keys``."""
+    return [
+        (python_name(key, key["Name"]), ("Authentication", "Keys", i, "Name"))
+        for i, key in enumerate(auth["Keys"])
+    ]
+
+
+def api_key_targets(auth: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """Where each of the ``Keys`` goes, keyed as parameters are (headers in lower
+    case), with who puts it there."""
+    targets: dict[tuple[str, str], str] = {}
+    for key in auth["Keys"]:
+        who = f"the ApiKey authentication (key '{key['Name']}')"
+        if "QueryParameter" in key:
+            targets[("QueryString", key["QueryParameter"])] = who
+        elif "Header" in key:
+            targets[("HttpHeader", key["Header"].lower())] = who
+    return targets
+
+
+def auth_extra_errors(spec: LoadedSpec) -> Iterator[Diagnostic]:
+    """Every problem of a schema-valid spec's Headers and ApiKey Keys."""
+    # Imported here: semantics imports this module.
+    from .semantics import _auth_targets, _Checker
+
+    checker = _Checker(spec)
+    data: dict[str, Any] = spec.data
+    auth: dict[str, Any] = data["Authentication"]
+    targets = _auth_targets(auth)
+    properties = {p["Name"]: p for p in data.get("Properties", [])}
+    connector: dict[str, str] = data.get("Headers", {})
+    yield from _header_errors(
+        checker, ("Headers",), connector, properties, targets, None
+    )
+    sent = {name.lower() for name in connector}
+    for i, method in enumerate(data["Methods"]):
+        if "Headers" not in method:
+            continue
+        path: JsonPath = ("Methods", i, "Headers")
+        yield from _header_errors(
+            checker, path, method["Headers"], properties, targets, method
+        )
+        for name, value in method["Headers"].items():
+            if value is None and name.lower() not in sent:
+                yield spec.diagnostic(
+                    (*path, name),
+                    f"Headers leaves out '{name}', which the connector's Headers "
+                    "do not send",
+                    "remove it, or add the header to the connector's Headers",
+                    key=True,
+                )
+    if auth["AuthType"] == "ApiKey" and "Keys" in auth:
+        yield from _key_errors(checker, auth)
+    if auth["AuthType"] == "OAuth2":
+        yield from _token_request_errors(checker, auth, properties)
+
+
+def _header_errors(
+    checker: Any,
+    path: JsonPath,
+    headers: Mapping[str, str | None],
+    properties: dict[str, dict[str, Any]],
+    targets: dict[tuple[str, str], str],
+    method: dict[str, Any] | None,
+) -> Iterator[Diagnostic]:
+    from .semantics import HEADER_NAME, _header_value_problem
+
+    spec: LoadedSpec = checker.spec
+    seen: dict[str, str] = {}
+    parameters = {
+        p["TargetName"].lower()
+        for p in (method or {}).get("Parameters", [])
+        if p["TargetType"] == "HttpHeader"
+    }
+    for name, value in headers.items():
+        where: JsonPath = (*path, name)
+        lower = name.lower()
+        if not HEADER_NAME.fullmatch(name):
+            yield spec.diagnostic(
+                where,
+                f"header {name!r} is not a valid HTTP header name",
+                "a header name has letters, digits and !#$%&'*+-.^_`|~ only",
+                key=True,
+            )
+        if lower in seen:
+            yield spec.diagnostic(
+                where,
+                f"header '{name}' is given twice (as '{seen[lower]}'); header names "
+                "do not depend on case",
+                "keep one of them",
+                key=True,
+            )
+        seen.setdefault(lower, name)
+        if ("HttpHeader", lower) in targets:
+            yield spec.diagnostic(
+                where,
+                f"header '{name}' is set by {targets[('HttpHeader', lower)]}",
+                "remove it here: the authentication sends it",
+                key=True,
+            )
+        if lower in _OWN_HEADERS:
+            yield spec.diagnostic(
+                where,
+                f"header '{name}' is set by the client from each request",
+                "remove it: RequestFormat decides the Content-Type",
+                key=True,
+            )
+        if lower in parameters:
+            yield spec.diagnostic(
+                where,
+                f"header '{name}' is also an HttpHeader parameter of this method",
+                "keep one of them: the parameter, with a Default, or the header",
+                key=True,
+            )
+        if value is None:
+            continue
+        yield from checker.check_template(where, value)
+        fields = [m for m in _MERGE_FIELD.finditer(value) if m.group(1).strip()]
+        for match in fields:
+            field = match.group(1).strip()
+            span = (value, match.start())
+            if field not in properties:
+                yield spec.diagnostic(
+                    where,
+                    f"header '{name}' uses {{{{{field}}}}}, which is not a declared "
+                    "property",
+                    _declare_hint(field, list(properties)),
+                    span=span,
+                )
+            elif properties[field].get("IsOptional") and (
+                "Default" not in properties[field]
+            ):
+                yield spec.diagnostic(
+                    where,
+                    f"header '{name}' uses {{{{{field}}}}}, but that property is "
+                    "optional and has no Default",
+                    "make the property required or give it a Default",
+                    span=span,
+                )
+        problem = _header_value_problem(_MERGE_FIELD.sub("x", value))
+        if problem:
+            yield spec.diagnostic(
+                where,
+                f"header '{name}' has a value that cannot be sent in HTTP: {problem}",
+                "a header value is visible ASCII text, with spaces only between words",
+            )
+        elif not fields and _SECRET_NAME.search(name):
+            yield spec.diagnostic(
+                where,
+                f"header '{name}' has a fixed value, which would be a secret written "
+                "in the spec",
+                "declare a Sensitive property and write its {{Name}} here, so the "
+                "value is supplied at run time",
+            )
+
+
+def _key_errors(checker: Any, auth: dict[str, Any]) -> Iterator[Diagnostic]:
+    from .semantics import CONSTRUCTOR_ARGUMENTS, _header_value_problem
+
+    spec: LoadedSpec = checker.spec
+    for single in ("Header", "QueryParameter", "Format"):
+        if single in auth:
+            yield spec.diagnostic(
+                ("Authentication", single),
+                f"{single} beside Keys",
+                f"give each key its own {single} under Keys, and remove this one",
+                key=True,
+            )
+    names: dict[str, int] = {}
+    targets: dict[tuple[str, str], str] = {}
+    for i, key in enumerate(auth["Keys"]):
+        path: JsonPath = ("Authentication", "Keys", i)
+        name = python_name(key, key["Name"])
+        yield from checker.check_identifier(path, key, name, "key")
+        if name in names:
+            yield checker.clash(path, "key", names[name], name)
+        elif name in CONSTRUCTOR_ARGUMENTS:
+            yield spec.diagnostic(
+                (*path, "Name"),
+                f"key '{key['Name']}' would be the argument '{name}', which "
+                f"{CONSTRUCTOR_ARGUMENTS[name]}",
+                "rename it or give it a PythonName",
+            )
+        names.setdefault(name, i)
+        if "Header" in key and "QueryParameter" in key:
+            yield spec.diagnostic(
+                (*path, "QueryParameter"),
+                f"key '{key['Name']}' has both a Header and a QueryParameter",
+                "keep one: a key is sent in one place",
+                key=True,
+            )
+        elif "Header" not in key and "QueryParameter" not in key:
+            yield spec.diagnostic(
+                (*path, "Name"),
+                f"key '{key['Name']}' says neither Header nor QueryParameter",
+                "add Header: <the header that carries it>, or QueryParameter",
+            )
+        else:
+            target = (
+                ("HttpHeader", key["Header"].lower())
+                if "Header" in key
+                else ("QueryString", key["QueryParameter"])
+            )
+            where = "Header" if "Header" in key else "QueryParameter"
+            if target in targets:
+                yield spec.diagnostic(
+                    (*path, where),
+                    f"key '{key['Name']}' goes in the same {where} as key "
+                    f"'{targets[target]}'",
+                    "give each key its own header or query parameter",
+                )
+            targets.setdefault(target, key["Name"])
+        placeholder = "{" + key["Name"] + "}"
+        if "Format" in key:
+            if placeholder not in key["Format"]:
+                yield spec.diagnostic(
+                    (*path, "Format"),
+                    f"Format of key '{key['Name']}' does not hold {placeholder}",
+                    f"write {placeholder} where the key goes, as in "
+                    f"'Bearer {placeholder}'",
+                )
+            elif "Header" in key and (problem := _header_value_problem(key["Format"])):
+                yield spec.diagnostic(
+                    (*path, "Format"),
+                    f"Format {key['Format']!r} cannot be sent in an HTTP header: "
+                    f"{problem}",
+                    "a header value is visible ASCII text, with spaces only between "
+                    "words",
+                )
+
+
+def _token_request_errors(
+    checker: Any, auth: dict[str, Any], properties: dict[str, dict[str, Any]]
+) -> Iterator[Diagnostic]:
+    """OAuth 2 TokenParameters and AuthoriseParameters fields, TokenRequestNames."""
+    from .oauth2 import RESERVED_TOKEN_PARAMETERS
+
+    spec: LoadedSpec = checker.spec
+    for key in ("AuthoriseParameters", "TokenParameters"):
+        for name, value in auth.get(key, {}).items():
+            where: JsonPath = ("Authentication", key, name)
+            yield from checker.check_template(where, value)
+            for match in _MERGE_FIELD.finditer(value):
+                field = match.group(1).strip()
+                span = (value, match.start())
+                if not field:
+                    continue
+                if field not in properties:
+                    yield spec.diagnostic(
+                        where,
+                        f"{key} '{name}' uses {{{{{field}}}}}, which is not a "
+                        "declared property",
+                        _declare_hint(field, list(properties)),
+                        span=span,
+                    )
+                elif properties[field].get("IsOptional") and (
+                    "Default" not in properties[field]
+                ):
+                    yield spec.diagnostic(
+                        where,
+                        f"{key} '{name}' uses {{{{{field}}}}}, but that property is "
+                        "optional and has no Default",
+                        "make the property required or give it a Default",
+                        span=span,
+                    )
+    response: dict[str, Any] = auth.get("TokenResponse", {})
+    instance = response.get("InstanceUrl")
+    defaults = {
+        "AccessToken": "access_token",
+        "RefreshToken": "refresh_token",
+        "ExpiresIn": "expires_in",
+        "RefreshTokenExpiresIn": "refresh_token_expires_in",
+    }
+    for key, default in defaults.items():
+        if instance is not None and response.get(key, default) == instance:
+            yield spec.diagnostic(
+                ("Authentication", "TokenResponse", "InstanceUrl"),
+                f"InstanceUrl names the field '{instance}', which is the {key} field",
+                "write the field that holds the API's address, such as instance_url",
+            )
+    names: dict[str, str] = auth.get("TokenRequestNames", {})
+    client_auth = auth.get("ClientAuthentication", "Basic")
+    for key, value in names.items():
+        where = ("Authentication", "TokenRequestNames", key)
+        if key == "ClientSecret" and client_auth != "Body":
+            yield spec.diagnostic(
+                where,
+                f"TokenRequestNames names the ClientSecret field, but "
+                f"ClientAuthentication {client_auth} sends no secret in the body",
+                "remove it, or use ClientAuthentication Body",
+                key=True,
+            )
+        elif key in ("Username", "Password") and (
+            auth["OAuth2Type"] != "PasswordCredentials"
+        ):
+            yield spec.diagnostic(
+                where,
+                f"TokenRequestNames names the {key} field, but OAuth2Type "
+                f"{auth['OAuth2Type']} sends no {key.lower()}",
+                "remove it: only PasswordCredentials sends the user's username and "
+                "password",
+                key=True,
+            )
+        elif key == "ClientId" and client_auth not in ("Body", "None"):
+            yield spec.diagnostic(
+                where,
+                f"TokenRequestNames names the ClientId field, but "
+                f"ClientAuthentication {client_auth} sends the id in a header",
+                "remove it, or use ClientAuthentication Body",
+                key=True,
+            )
+        elif value in RESERVED_TOKEN_PARAMETERS - {_DEFAULT_NAMES[key]}:
+            yield spec.diagnostic(
+                where,
+                f"TokenRequestNames {key} '{value}' is a field the token request "
+                "already has",
+                "write the name the provider gives the credential",
+            )
+        elif value in auth.get("TokenParameters", {}):
+            yield spec.diagnostic(
+                where,
+                f"TokenRequestNames {key} '{value}' is also a TokenParameters name",
+                "remove that TokenParameters entry: the credential is sent there",
+            )
+    if len(set(names.values())) < len(names):
+        yield spec.diagnostic(
+            ("Authentication", "TokenRequestNames"),
+            "TokenRequestNames gives two credentials the same name",
+            "give each credential its own field",
+            key=True,
+        )
+
+
+# The token request fields TokenRequestNames renames, by its keys.
+_DEFAULT_NAMES = {
+    "ClientId": "client_id",
+    "ClientSecret": "client_secret",
+    "Username": "username",
+    "Password": "password",
+}
+
+
+def _declare_hint(name: str, declared: list[str]) -> str:
+    from .diagnostics import did_you_mean
+
+    return did_you_mean(name, declared) or f"declare '{name}' under Properties"
