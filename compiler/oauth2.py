@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, did_you_mean
+from .fieldpath import PathError, token_path
 from .load import JsonPath, LoadedSpec
 from .names import python_name
 
@@ -138,6 +139,37 @@ def oauth2_errors(spec: LoadedSpec) -> Iterator[Diagnostic]:
     )
     yield from _check_scopes(spec, auth)
     yield from _check_reserved_names(spec, data)
+    yield from _check_token_response(spec, auth)
+
+
+TOKEN_RESPONSE_PATHS = (
+    "AccessToken",
+    "RefreshToken",
+    "ExpiresIn",
+    "RefreshTokenExpiresIn",
+    "InstanceUrl",
+)
+
+
+def _check_token_response(
+    spec: LoadedSpec, auth: dict[str, Any]
+) -> Iterator[Diagnostic]:
+    """TokenResponse fields are field paths (compiler/fieldpath.py), parsed here so
+    that a bad one is a located error, never a silent split at run time."""
+    response: dict[str, Any] = auth.get("TokenResponse", {})
+    for key in TOKEN_RESPONSE_PATHS:
+        text = response.get(key)
+        if not isinstance(text, str):
+            continue
+        try:
+            token_path(text)
+        except PathError as exc:
+            yield spec.diagnostic(
+                ("Authentication", "TokenResponse", key),
+                f"TokenResponse {key} '{text}': {exc.message}",
+                exc.hint,
+                span=(text, exc.index),
+            )
 
 
 def _check_url(
