@@ -207,3 +207,19 @@ def test_nested_paths_are_literal_tuples(tmp_path: Path) -> None:
     assert "('data', 'links', 0, 'href')" in source or (
         '("data", "links", 0, "href")' in source
     )
+
+
+@pytest.mark.parametrize("name", ["@token", "access token", "token"])
+def test_a_name_without_path_marks_keeps_meaning_one_key(
+    tmp_path: Path, oauth2_server: OAuth2TestServer, name: str
+) -> None:
+    # Backward compatible: a name written before paths (even one the path syntax
+    # would refuse, with @ or a space) is the one key it always was.
+    module = compile_text(SPEC.format(fields=f"    AccessToken: '{name}'\n"), tmp_path)
+    source = Path(module.__file__ or "").read_text()
+    assert "_take(" not in source
+    oauth2_server.token_envelope = lambda body: {name: body.pop("access_token"), **body}
+    client = client_for(module, oauth2_server)
+    assert client.limits()["path"] == "limits"
+    assert client.token["access_token"] in oauth2_server.tokens
+    assert name not in client.token
