@@ -5,8 +5,8 @@ Not a test.
 Both modules are compiled from the same spec (tests/test_oauth2_token_paths.py), one
 with the default TokenResponse (the standard case: plain dict lookups, the code of
 before paths, byte for byte), one with the four token fields nested (read with
-_field). Each call turns one decoded token response into a Token (OAuth2Auth._token), as after
-every token request.
+_field). Each call turns one decoded token response into a Token
+(OAuth2Auth._token), as after every token request.
 
 Target: the standard case is the baseline; the nested one within 2.0 of it (a few
 microseconds, against a token request's round trip).
