@@ -301,7 +301,7 @@ def _token_request_errors(
         "RefreshTokenExpiresIn": "refresh_token_expires_in",
     }
     for key, default in defaults.items():
-        if instance is not None and response.get(key, default) == instance:
+        if instance is not None and _same_path(response.get(key, default), instance):
             yield spec.diagnostic(
                 ("Authentication", "TokenResponse", "InstanceUrl"),
                 f"InstanceUrl names the field '{instance}', which is the {key} field",
@@ -367,6 +367,17 @@ _DEFAULT_NAMES = {
     "Username": "username",
     "Password": "password",
 }
+
+
+def _same_path(first: str, second: str) -> bool:
+    """True when two TokenResponse fields name the same place (a bad path, which is
+    reported by itself, is compared as written)."""
+    from .fieldpath import PathError, token_path
+
+    try:
+        return token_path(first) == token_path(second)
+    except PathError:
+        return first == second
 
 
 def _declare_hint(name: str, declared: list[str]) -> str:

@@ -26,13 +26,22 @@ import json
 import re
 from dataclasses import dataclass
 
-__all__ = ["PathError", "Segment", "key_path", "parse_path", "path_text"]
+__all__ = [
+    "PathError",
+    "Segment",
+    "key_path",
+    "parse_path",
+    "path_text",
+    "store_key",
+    "token_path",
+]
 
 Segment = str | int
 
 _NAME = re.compile(r"[\w$-]+")
 _INTEGER = re.compile(r"-?[0-9]+")
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_PATH_MARKS = re.compile(r'[.\[\]"]')
 
 
 @dataclass(frozen=True)
@@ -138,6 +147,28 @@ def key_path(text: str) -> tuple[str, ...] | None:
     if any(isinstance(s, int) for s in segments):
         return None
     return tuple(str(s) for s in segments)
+
+
+def token_path(text: str) -> tuple[Segment, ...]:
+    """Where an OAuth 2 TokenResponse field is: parse_path's path, except that a
+    non-empty name holding none of ``. [ ] "`` stays the one key it always was (a
+    name with ``@`` or a space, or a number such as ``0``), so every spec written
+    before these were paths keeps its meaning. A dotted name is a path (``data.token``
+    is "token" inside "data"); ``["a.b"]`` is the key a.b."""
+    if text and not _PATH_MARKS.search(text):
+        try:
+            return parse_path(text)
+        except PathError:
+            return (text,)
+    return parse_path(text)
+
+
+def store_key(segments: tuple[Segment, ...]) -> str:
+    """The name a value read at ``segments`` is kept under in a token: the key itself
+    for one key (as before paths), else the path as written back."""
+    if len(segments) == 1 and isinstance(segments[0], str):
+        return segments[0]
+    return path_text(segments)
 
 
 def path_text(segments: tuple[Segment, ...]) -> str:

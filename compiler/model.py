@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from .diagnostics import SpecError
-from .fieldpath import Segment, key_path, parse_path
+from .fieldpath import Segment, key_path, parse_path, store_key, token_path
 from .load import LoadedSpec
 from .names import env_var, pascal_case, python_name, snake_case
 from .semantics import MERGE_FIELD, credential_names
@@ -500,6 +500,42 @@ class OAuth2Auth:
     authorise_parameter_fields: tuple[HeaderValue, ...] = ()
     # TokenResponse InstanceUrl: the field with the API's address, or None.
     instance_url_field: str | None = None
+    # The TokenResponse fields as parsed field paths (compiler/fieldpath.py); the
+    # *_field texts above are the paths written back, for messages and (InstanceUrl)
+    # the name the token keeps the value under.
+    access_token_path: tuple[Segment, ...] = ("access_token",)
+    refresh_token_path: tuple[Segment, ...] = ("refresh_token",)
+    expires_in_path: tuple[Segment, ...] = ("expires_in",)
+    refresh_expires_in_path: tuple[Segment, ...] = ("refresh_token_expires_in",)
+    instance_url_path: tuple[Segment, ...] | None = None
+
+    @property
+    def nested_token_response(self) -> bool:
+        """True when a TokenResponse field is more than one key (read with _field)."""
+        paths = [
+            self.access_token_path,
+            self.refresh_token_path,
+            self.expires_in_path,
+            self.refresh_expires_in_path,
+            self.instance_url_path or ("",),
+        ]
+        return any(len(p) != 1 or not isinstance(p[0], str) for p in paths)
+
+    @property
+    def token_envelopes(self) -> tuple[str, ...]:
+        """The top-level fields that hold nested TokenResponse fields: not kept in
+        the token (it holds its fields under their standard names, and what else such
+        an object holds, an id_token say, would not be masked as a secret)."""
+        paths = [
+            self.access_token_path,
+            self.refresh_token_path,
+            self.expires_in_path,
+            self.refresh_expires_in_path,
+            self.instance_url_path or ("",),
+        ]
+        return tuple(
+            sorted({p[0] for p in paths if len(p) > 1 and isinstance(p[0], str)})
+        )
 
     @property
     def client_assertion(self) -> str | None:
@@ -681,6 +717,7 @@ class Connector:
             bool(self.paged)
             or self.error_in_body is not None
             or any(r is not None and r.body_path is not None for r in rules)
+            or (isinstance(self.auth, OAuth2Auth) and self.auth.nested_token_response)
         )
 
     @property
@@ -1286,6 +1323,17 @@ def _oauth2(data: dict[str, Any], properties: dict[str, Property]) -> OAuth2Auth
         return _split_template(data[key], properties, {}) if key in data else ()
 
     response: dict[str, Any] = data.get("TokenResponse", {})
+    paths = {
+        key: token_path(response.get(key, default))
+        for key, default in (
+            ("AccessToken", "access_token"),
+            ("RefreshToken", "refresh_token"),
+            ("ExpiresIn", "expires_in"),
+            ("RefreshTokenExpiresIn", "refresh_token_expires_in"),
+        )
+    }
+    instance = response.get("InstanceUrl")
+    instance_path = None if instance is None else token_path(instance)
     return OAuth2Auth(
         grant=data["OAuth2Type"],
         authorise_url=data.get("AuthoriseUrl"),
@@ -1307,16 +1355,19 @@ def _oauth2(data: dict[str, Any], properties: dict[str, Property]) -> OAuth2Auth
         pkce="Off" if data.get("Pkce") is False else data.get("Pkce", "Required"),
         pkce_method=data.get("PkceMethod", "S256"),
         token_placement=data.get("TokenPlacement", "Header"),
-        access_token_field=response.get("AccessToken", "access_token"),
-        refresh_token_field=response.get("RefreshToken", "refresh_token"),
-        expires_in_field=response.get("ExpiresIn", "expires_in"),
-        refresh_expires_in_field=response.get(
-            "RefreshTokenExpiresIn", "refresh_token_expires_in"
-        ),
+        access_token_field=store_key(paths["AccessToken"]),
+        refresh_token_field=store_key(paths["RefreshToken"]),
+        expires_in_field=store_key(paths["ExpiresIn"]),
+        refresh_expires_in_field=store_key(paths["RefreshTokenExpiresIn"]),
+        access_token_path=paths["AccessToken"],
+        refresh_token_path=paths["RefreshToken"],
+        expires_in_path=paths["ExpiresIn"],
+        refresh_expires_in_path=paths["RefreshTokenExpiresIn"],
+        instance_url_path=instance_path,
         default_expires_in=response.get("DefaultExpiresIn"),
         min_refresh_token_lifetime=data.get("MinRefreshTokenLifetime", 43200),
         token_request_format=data.get("TokenRequestFormat", "Form"),
-        instance_url_field=response.get("InstanceUrl"),
+        instance_url_field=None if instance_path is None else store_key(instance_path),
         client_id_name=data.get("TokenRequestNames", {}).get("ClientId", "client_id"),
         client_secret_name=data.get("TokenRequestNames", {}).get(
             "ClientSecret", "client_secret"

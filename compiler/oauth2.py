@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, did_you_mean
+from .fieldpath import PathError, path_text, token_path
 from .load import JsonPath, LoadedSpec
 from .names import python_name
 
@@ -138,6 +139,75 @@ def oauth2_errors(spec: LoadedSpec) -> Iterator[Diagnostic]:
     )
     yield from _check_scopes(spec, auth)
     yield from _check_reserved_names(spec, data)
+    yield from _check_token_response(spec, auth)
+
+
+TOKEN_RESPONSE_PATHS = (
+    "AccessToken",
+    "RefreshToken",
+    "ExpiresIn",
+    "RefreshTokenExpiresIn",
+    "InstanceUrl",
+)
+
+
+STANDARD_NAMES = {
+    "AccessToken": "access_token",
+    "RefreshToken": "refresh_token",
+    "ExpiresIn": "expires_in",
+    "RefreshTokenExpiresIn": "refresh_token_expires_in",
+    "InstanceUrl": "instance_url",
+}
+
+
+def _check_token_response(
+    spec: LoadedSpec, auth: dict[str, Any]
+) -> Iterator[Diagnostic]:
+    """TokenResponse fields are field paths (compiler/fieldpath.py), parsed here so
+    that a bad one is a located error, never a silent split at run time."""
+    response: dict[str, Any] = auth.get("TokenResponse", {})
+    paths: dict[str, tuple[str | int, ...]] = {
+        "AccessToken": ("access_token",),
+        "RefreshToken": ("refresh_token",),
+        "ExpiresIn": ("expires_in",),
+        "RefreshTokenExpiresIn": ("refresh_token_expires_in",),
+    }
+    for key in TOKEN_RESPONSE_PATHS:
+        text = response.get(key)
+        if not isinstance(text, str):
+            continue
+        where = ("Authentication", "TokenResponse", key)
+        try:
+            path = token_path(text)
+        except PathError as exc:
+            yield spec.diagnostic(
+                where,
+                f"TokenResponse {key} '{text}': {exc.message}",
+                exc.hint,
+                span=(text, exc.index),
+            )
+            paths.pop(key, None)
+            continue
+        if isinstance(path[0], int):
+            yield spec.diagnostic(
+                where,
+                f"TokenResponse {key} '{text}' starts with a list index, but a token "
+                "response is a JSON object",
+                "start with the field that holds the list, such as data[0].token",
+            )
+            paths.pop(key, None)
+            continue
+        paths[key] = path
+    for key, path in paths.items():
+        for other, outer in paths.items():
+            if len(outer) < len(path) and path[: len(outer)] == outer:
+                yield spec.diagnostic(
+                    ("Authentication", "TokenResponse", key),
+                    f"TokenResponse {key} '{path_text(path)}' is inside the "
+                    f"{other} field '{path_text(outer)}', which cannot hold both",
+                    f"point {other} at the field inside '{path_text(outer)}' that "
+                    f"holds it, such as {path_text((*outer, STANDARD_NAMES[other]))}",
+                )
 
 
 def _check_url(

@@ -13,12 +13,13 @@ from __future__ import annotations
 import base64
 import hmac
 import html
+import json
 import os
 import secrets
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -196,6 +197,9 @@ class OAuth2TestServer:
         self.basic_form_decoding = True
         # Extra fields of every token response (such as Salesforce's instance_url).
         self.extra_token_fields: dict[str, Any] = {}
+        # Rewrites the JSON body of every successful token response, as providers
+        # that nest the token do ({"data": {"access_token": ...}}).
+        self.token_envelope: Callable[[dict[str, Any]], Any] | None = None
         self.app = self._app()
 
     # -- what tests use -------------------------------------------------------------
@@ -292,6 +296,8 @@ class OAuth2TestServer:
             if self.token_delay:
                 time.sleep(self.token_delay)
             response: Response = server.create_token_response()
+            if self.token_envelope is not None and response.status_code == 200:
+                response.set_data(json.dumps(self.token_envelope(response.get_json())))
             return response
 
         @app.route(

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compiler.fieldpath import PathError, key_path, parse_path, path_text
+from compiler.fieldpath import (
+    PathError,
+    key_path,
+    parse_path,
+    path_text,
+    store_key,
+    token_path,
+)
 
 
 @pytest.mark.parametrize(
@@ -100,3 +107,35 @@ def test_any_text_parses_or_is_located(text: str) -> None:
 )
 def test_any_path_writes_back_to_itself(segments: list[str | int]) -> None:
     assert parse_path(path_text(tuple(segments))) == tuple(segments)
+
+
+@pytest.mark.parametrize(
+    ("text", "segments", "stored_as"),
+    [
+        # Plain names keep meaning the one key, as before paths.
+        ("access_token", ("access_token",), "access_token"),
+        ("instance_url", ("instance_url",), "instance_url"),
+        # Names the path syntax would refuse but that hold no . [ ] " stay one key
+        # as written, so a spec written before paths keeps compiling the same.
+        ("@token", ("@token",), "@token"),
+        ("access token", ("access token",), "access token"),
+        ("0", ("0",), "0"),
+        # A dot now means a nested path; the quoted form is a key with a dot.
+        ("data.access_token", ("data", "access_token"), "data.access_token"),
+        ('["token.value"]', ("token.value",), "token.value"),
+        ("data.links[0].href", ("data", "links", 0, "href"), "data.links[0].href"),
+    ],
+)
+def test_token_response_paths(
+    text: str, segments: tuple[str | int, ...], stored_as: str
+) -> None:
+    assert token_path(text) == segments
+    assert store_key(segments) == stored_as
+
+
+@pytest.mark.parametrize(
+    "text", ["", "@odata.token", "data..token", "data.0.ttl", "data[ttl]", '["a"']
+)
+def test_token_response_path_refusals(text: str) -> None:
+    with pytest.raises(PathError):
+        token_path(text)
