@@ -627,6 +627,7 @@ class SessionAuth:
             "FileTokenStore",
             "LoginError",
             "MemoryTokenStore",
+            "RedisTokenStore",
             "SessionToken",
             "TokenStore",
         )
@@ -849,7 +850,7 @@ class Connector:
     def shares_state(self) -> bool:
         """True when the module has state to share between processes (tokens or rate
         limits), and so RedisTokenStore or RedisLimiter."""
-        return self.auth.kind == "OAuth2" or self.rate_limited
+        return self.auth.kind in ("OAuth2", "Session") or self.rate_limited
 
     @property
     def redis_requirement(self) -> str:
