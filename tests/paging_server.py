@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -218,24 +219,32 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 @contextmanager
-def running_paging_server(
-    kind: type[PagingServer] = PagingServer,
-) -> Iterator[PagingServer]:
-    state = kind()
+def serving(app: Any) -> Iterator[str]:
+    """``app`` served on 127.0.0.1 (a free port, keep-alive, no access log) in a
+    thread until the block ends; yields its base URL. The test servers share it."""
     httpd: BaseWSGIServer = make_server(
-        "127.0.0.1", 0, state.app(), threaded=True, request_handler=_QuietHandler
+        "127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler
     )
-    state.url = f"http://127.0.0.1:{httpd.server_port}"
     thread = threading.Thread(
         target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
     )
     thread.start()
     try:
-        yield state
+        yield f"http://127.0.0.1:{httpd.server_port}"
     finally:
         httpd.shutdown()
         thread.join()
         httpd.server_close()
+
+
+@contextmanager
+def running_paging_server(
+    kind: type[PagingServer] = PagingServer,
+) -> Iterator[PagingServer]:
+    state = kind()
+    with serving(state.app()) as url:
+        state.url = url
+        yield state
 
 
 def main() -> None:

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from flask import Flask, Response, jsonify, request
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from tests.paging_server import serving
 
 __all__ = [
     "PASSWORD",
@@ -158,27 +159,9 @@ class SessionServer:
         return app
 
 
-class _QuietHandler(WSGIRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-
 @contextmanager
 def running_session_server() -> Iterator[SessionServer]:
     state = SessionServer()
-    httpd: BaseWSGIServer = make_server(
-        "127.0.0.1", 0, state.app(), threaded=True, request_handler=_QuietHandler
-    )
-    state.url = f"http://127.0.0.1:{httpd.server_port}"
-    thread = threading.Thread(
-        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    try:
+    with serving(state.app()) as url:
+        state.url = url
         yield state
-    finally:
-        httpd.shutdown()
-        thread.join()
-        httpd.server_close()
