@@ -34,7 +34,7 @@ from tests.support import ROOT
 from tests.synthetic_specs import synthetic_spec, write_specs
 
 BIN = Path(sys.executable).parent
-CONNECTORC = [sys.executable, "-m", "compiler"]
+CONNECTORC = [sys.executable, "-m", "connectorc"]
 # Processes keep their bytecode (__pycache__) as an installed package has it: with
 # PYTHONDONTWRITEBYTECODE set, every run would compile the compiler's source again.
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
