@@ -810,7 +810,6 @@ class Connector:
             self.async_class_name,
             self.error_name,
         ]
-        names = ["BASE_URL", self.class_name, self.async_class_name, self.error_name]
         names += [m.shape_name for m in self.methods if m.shape_name]
         if self.auth.kind != "None":
             names.append(self.auth_class_name)
