@@ -11,7 +11,18 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
-from .auth_checks import api_key_names, api_key_targets, auth_extra_errors
+from .auth_checks import auth_extra_errors
+from .checking import (
+    CONSTRUCTOR_ARGUMENTS,
+    MERGE_FIELD,
+    METHOD_ARGUMENTS,
+    RESERVED_ARGUMENTS,
+    Context,
+    auth_targets,
+    credential_names,
+    declare_hint,
+    may_be_missing,
+)
 from .diagnostics import Diagnostic, closest, did_you_mean
 from .load import JsonPath, LoadedSpec
 from .names import is_identifier, python_name, shadowed_module, snake_case
@@ -23,56 +34,20 @@ from .session_jwt import session_jwt_errors
 __all__ = [
     "AUTH_METHODS",
     "BODYLESS_METHODS",
+    "CONSTRUCTOR_ARGUMENTS",
     "LOOPBACK_HOSTS",
     "MERGE_FIELD",
+    "METHOD_ARGUMENTS",
     "RESERVED_ARGUMENTS",
     "RESERVED_METHODS",
+    "SECRET_NAME",
     "credential_names",
     "semantic_errors",
 ]
 
-MERGE_FIELD = re.compile(r"\{\{(.*?)\}\}")
 BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 # Names the generated client itself uses; a spec method or argument may not take them.
 RESERVED_METHODS = frozenset({"close", "aclose", "from_env", "request"})
-# (``httpx`` too: the constructor calls httpx.Client, which an argument would hide.)
-RESERVED_ARGUMENTS = frozenset(
-    {
-        "self",
-        "cls",
-        "base_url",
-        "timeout",
-        "transport",
-        "httpx",
-        "max_attempts",
-        "backoff",
-        "max_backoff",
-        "max_response_bytes",
-    }
-)
-# Argument names a spec may not take, each with the end of the sentence saying why.
-_TAKEN = {
-    **{name: "the client already has" for name in RESERVED_ARGUMENTS},
-    "self": "Python reserves for the client itself",
-    "cls": "Python reserves for the class",
-    "httpx": "would hide the httpx module from the generated code",
-}
-# Constructor arguments (properties, authentication fields) may not hide the
-# builtins its body annotates with (`self._properties: dict[str, object]`): mypy
-# would take the annotation to mean the argument.
-CONSTRUCTOR_ARGUMENTS = {
-    **_TAKEN,
-    **{
-        name: "would hide the builtin the generated constructor uses"
-        for name in ("dict", "str", "object")
-    },
-}
-# A method's arguments: `response` is the local that holds the answer, and mypy
-# refuses to give an argument another type.
-METHOD_ARGUMENTS = {
-    **_TAKEN,
-    "response": "the generated method uses for the API's answer",
-}
 # Methods a client gets from its AuthType, which spec methods may not take either.
 AUTH_METHODS = {
     "OAuth1": frozenset(
@@ -134,120 +109,12 @@ ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 SINGLE_BRACES = re.compile(r"\{\s*([A-Za-z_][\w ]*?)\s*\}")
 
 
-def credential_names(auth: dict[str, Any]) -> list[tuple[str, JsonPath]]:
-    """Constructor arguments the AuthType adds, with the spec path that defines them."""
-    auth_type = auth["AuthType"]
-    if auth_type == "ApiKey" and "Keys" in auth:
-        return api_key_names(auth)
-    if auth_type == "ApiKey":
-        return [("api_key", ("Authentication", "AuthType"))]
-    if auth_type == "Jwt":
-        return [("key", ("Authentication", "AuthType"))]
-    if auth_type in ("Basic", "Session"):
-        return [
-            ("username", ("Authentication", "AuthType")),
-            ("password", ("Authentication", "AuthType")),
-        ]
-    if auth_type == "AuthFields":
-        return [
-            (python_name(field, field["Name"]), ("Authentication", "Fields", i, "Name"))
-            for i, field in enumerate(auth["Fields"])
-        ]
-    if auth_type == "OAuth1":
-        # RSA-SHA1 signs with a private key instead of the consumer secret; the token
-        # and its secret are optional (they come from the flow or a dashboard).
-        rsa = auth.get("SignatureMethod") == "RSA-SHA1"
-        secret = ("rsa_key", ("Authentication", "SignatureMethod"))
-        return [
-            ("client_id", ("Authentication", "AuthType")),
-            secret if rsa else ("client_secret", ("Authentication", "AuthType")),
-            ("token", ("Authentication", "AuthType")),
-            ("token_secret", ("Authentication", "AuthType")),
-        ]
-    if auth.get("OAuth2Type") == "JwtBearer":
-        return [("service_account_key", ("Authentication", "OAuth2Type"))]
-    if auth_type in ("OAuth1", "OAuth2"):
-        names: list[tuple[str, JsonPath]] = [
-            ("client_id", ("Authentication", "AuthType")),
-            ("client_secret", ("Authentication", "AuthType")),
-        ]
-        if auth.get("ClientAuthentication") == "None":
-            names.pop()  # a public client has no secret
-        elif auth.get("ClientAuthentication") == "PrivateKeyJwt":
-            names[-1] = ("private_key", ("Authentication", "ClientAuthentication"))
-        if auth.get("OAuth2Type") == "PasswordCredentials":
-            names += [
-                ("username", ("Authentication", "AuthType")),
-                ("password", ("Authentication", "AuthType")),
-            ]
-        return names
-    return []
-
-
 def semantic_errors(spec: LoadedSpec) -> list[Diagnostic]:
     """Every problem of a schema-valid spec that the schema cannot see."""
     return list(_Checker(spec).run())
 
 
-class _Checker:
-    def __init__(self, spec: LoadedSpec) -> None:
-        self.spec = spec
-        self.data: dict[str, Any] = spec.data
-        self.auth_targets = _auth_targets(self.data["Authentication"])
-        self._method_indexes: dict[str, list[int]] | None = None
-
-    def error(
-        self,
-        path: JsonPath,
-        message: str,
-        hint: str = "",
-        *,
-        key: bool = False,
-        span: tuple[str, int] | None = None,
-    ) -> Diagnostic:
-        return self.spec.diagnostic(path, message, hint, key=key, span=span)
-
-    def line_of(self, path: JsonPath) -> int:
-        return self.spec.position(path).line
-
-    def data_at(self, path: JsonPath) -> Any:
-        value: Any = self.data
-        for part in path:
-            value = value[part]
-        return value
-
-    def clash(
-        self,
-        path: JsonPath,
-        what: str,
-        first: int,
-        name: str,
-        source_key: str = "Name",
-    ) -> Diagnostic:
-        """The entry at ``path`` has the Python name ``name``, as its sibling
-        number ``first`` (in the same list) has."""
-        entries: list[dict[str, Any]] = self.data_at(path[:-1])
-        source = self.data_at((*path, source_key))
-        first_source = entries[first][source_key]
-        first_line = self.line_of((*path[:-1], first))
-        # Two parameters may share a TargetName under two TargetTypes; only the
-        # Python name is then the same.
-        if source == first_source and source_key == "Name":
-            return self.error(
-                (*path, source_key),
-                f"{what} '{source}' is declared twice (first at line {first_line})",
-                "remove one of them, or rename it",
-            )
-        # A TargetName is the API's; only a Name is the author's to change.
-        return self.error(
-            (*path, source_key),
-            f"{what} '{source}' has the same Python name '{name}' as {what} "
-            f"'{first_source}' (line {first_line})",
-            "rename one of them or give it a PythonName"
-            if source_key == "Name"
-            else "give one of them a PythonName",
-        )
-
+class _Checker(Context):
     def run(self) -> Iterator[Diagnostic]:
         yield from self.check_name()
         properties = self.data.get("Properties", [])
@@ -280,8 +147,6 @@ class _Checker:
                     "remove it: only POST and PATCH need to be marked safe",
                     key=True,
                 )
-
-    # -- the connector ------------------------------------------------------------
 
     def check_name(self) -> Iterator[Diagnostic]:
         name = self.data["Name"]
@@ -406,10 +271,10 @@ class _Checker:
                 yield self.error(
                     ("BaseUrl",),
                     f"BaseUrl uses {{{{{name}}}}}, which is not a declared property",
-                    _declare_hint(name, list(declared), "Properties"),
+                    declare_hint(name, list(declared), "Properties"),
                     span=span,
                 )
-            elif _may_be_missing(declared[name]):
+            elif may_be_missing(declared[name]):
                 yield self.error(
                     ("BaseUrl",),
                     f"BaseUrl uses {{{{{name}}}}}, but that property is optional "
@@ -489,8 +354,6 @@ class _Checker:
                 span=(text, stray.start()),
             )
 
-    # -- methods ------------------------------------------------------------------
-
     def check_methods(self, properties: list[dict[str, Any]]) -> Iterator[Diagnostic]:
         auth_type = self.data["Authentication"]["AuthType"]
         seen: dict[str, int] = {}
@@ -553,7 +416,7 @@ class _Checker:
                     "rename one of them",
                     span=span,
                 )
-            elif name in declared_props and _may_be_missing(declared_props[name]):
+            elif name in declared_props and may_be_missing(declared_props[name]):
                 yield self.error(
                     (*path, "EndPoint"),
                     f"EndPoint uses {{{{{name}}}}}, but that property is optional "
@@ -568,7 +431,7 @@ class _Checker:
                     (*path, "EndPoint"),
                     f"EndPoint uses {{{{{name}}}}}, which is neither a MergeField "
                     "parameter of this method nor a property",
-                    _declare_hint(name, candidates, "Parameters as a MergeField"),
+                    declare_hint(name, candidates, "Parameters as a MergeField"),
                     span=span,
                 )
         seen_python: dict[str, int] = {}
@@ -649,8 +512,6 @@ class _Checker:
                     key=True,
                 )
             yield from self.check_values(ppath, param)
-
-    # -- rate limits and paging ------------------------------------------------------
 
     def check_rate_limits(self, path: JsonPath) -> Iterator[Diagnostic]:
         """Each limit is MaxRequests with Per, or TimeBetweenRequests alone."""
@@ -806,15 +667,6 @@ class _Checker:
                 "rename it or give it a PythonName",
             )
 
-    def method_indexes(self) -> dict[str, list[int]]:
-        """The indexes of the methods by Python name, computed once."""
-        if self._method_indexes is None:
-            self._method_indexes = {}
-            for k, other in enumerate(self.data["Methods"]):
-                name = python_name(other, other["Name"])
-                self._method_indexes.setdefault(name, []).append(k)
-        return self._method_indexes
-
     def check_formats(
         self, path: JsonPath, method: dict[str, Any]
     ) -> Iterator[Diagnostic]:
@@ -905,8 +757,6 @@ class _Checker:
                 )
             seen.setdefault(name, j)
 
-    # -- OAuth 1.0a -----------------------------------------------------------------
-
     def check_oauth1(self) -> Iterator[Diagnostic]:
         auth: dict[str, Any] = self.data["Authentication"]
         if auth["AuthType"] != "OAuth1":
@@ -921,7 +771,7 @@ class _Checker:
                     "write the provider's URL in full",
                 )
                 continue
-            if not _splits(url):
+            if not splits(url):
                 continue  # said by check_wire_text
             parts = urlsplit(url)
             if parts.scheme != "https" and parts.hostname not in LOOPBACK_HOSTS:
@@ -950,8 +800,6 @@ class _Checker:
                 "Realm must be printable ASCII without a double quote or a backslash",
                 "it is written as it is, between quotes, in the Authorization header",
             )
-
-    # -- values -------------------------------------------------------------------
 
     def check_values(
         self, path: JsonPath, param: dict[str, Any]
@@ -1057,8 +905,6 @@ class _Checker:
                 f"give it a PythonName, such as '{name}_'",
             )
 
-    # -- what the generated code and HTTP can carry --------------------------------
-
     def check_property_names(
         self, properties: list[dict[str, Any]]
     ) -> Iterator[Diagnostic]:
@@ -1135,7 +981,7 @@ class _Checker:
                     f"{key} has the control character {control.group()!r}",
                     "remove it: a URL cannot carry it",
                 )
-            elif isinstance(url, str) and not _splits(url):
+            elif isinstance(url, str) and not splits(url):
                 yield self.error(
                     ("Authentication", key),
                     f"{key} is not a URL that can be sent: a '[' without its ']', "
@@ -1211,7 +1057,7 @@ class _Checker:
     def check_header_value(
         self, path: JsonPath, value: Any, what: str
     ) -> Iterator[Diagnostic]:
-        problem = _header_value_problem(value) if isinstance(value, str) else ""
+        problem = header_value_problem(value) if isinstance(value, str) else ""
         if problem:
             yield self.error(
                 path,
@@ -1220,7 +1066,7 @@ class _Checker:
             )
 
 
-def _header_value_problem(value: str) -> str:
+def header_value_problem(value: str) -> str:
     """Why ``value`` cannot be a header value as it is, or the empty string.
 
     httpx encodes header values given as text in ASCII; h11 refuses line breaks,
@@ -1262,32 +1108,7 @@ def _value_problem(value: Any, data_type: str) -> str:
     return ""
 
 
-def _auth_targets(auth: dict[str, Any]) -> dict[tuple[str, str], str]:
-    """What the authentication puts in each request, keyed as parameters are
-    (header names in lower case), with who puts it there."""
-    auth_type = auth["AuthType"]
-    who = f"the {auth_type} authentication"
-    if auth_type == "ApiKey" and "Keys" in auth:
-        return api_key_targets(auth)
-    if auth_type == "ApiKey" and "QueryParameter" in auth:
-        return {("QueryString", auth["QueryParameter"]): who}
-    if auth_type == "ApiKey":
-        return {("HttpHeader", auth.get("Header", "Authorization").lower()): who}
-    if auth_type == "OAuth2" and auth.get("TokenPlacement") == "Query":
-        return {("QueryString", "access_token"): who}
-    if auth_type in ("Basic", "OAuth2") or (
-        auth_type == "OAuth1" and auth.get("SignatureLocation", "Header") == "Header"
-    ):
-        return {("HttpHeader", "authorization"): who}
-    if auth_type == "AuthFields":
-        return {
-            ("Body", field["Key"]): f"authentication field '{field['Name']}'"
-            for field in auth["Fields"]
-        }
-    return {}
-
-
-def _digits_last(words: list[str]) -> list[str]:
+def digits_last(words: list[str]) -> list[str]:
     """Words that start with a digit moved from the front to the end, so that a
     suggested name can start with a letter: ``2 Step Verify`` -> ``Step Verify 2``."""
     lead = next((i for i, w in enumerate(words) if w[:1].isalpha()), len(words))
@@ -1296,7 +1117,7 @@ def _digits_last(words: list[str]) -> list[str]:
 
 def _python_name_for(name: str, what: str) -> str:
     """A PythonName to suggest for ``name``, which starts with a digit."""
-    words = _digits_last(name.split("_"))
+    words = digits_last(name.split("_"))
     if not words[0][:1].isalpha():
         words = [what.split()[-1], *words]
     return "_".join(words)
@@ -1304,7 +1125,7 @@ def _python_name_for(name: str, what: str) -> str:
 
 def _module_name_for(name: str) -> str:
     """A connector Name to suggest for ``name``, which starts with a digit."""
-    words = _digits_last(name.split())
+    words = digits_last(name.split())
     return " ".join(words if words[0][:1].isalpha() else ["API", *words])
 
 
@@ -1317,11 +1138,7 @@ def _shown(value: Any) -> str:
     return repr(value)
 
 
-def _may_be_missing(prop: dict[str, Any]) -> bool:
-    return bool(prop.get("IsOptional")) and "Default" not in prop
-
-
-def _splits(url: str) -> bool:
+def splits(url: str) -> bool:
     """True when urllib (and so httpx) can take ``url`` apart, its port included."""
     try:
         urlsplit(MERGE_FIELD.sub("x", url)).port  # noqa: B018 - read to check it
@@ -1330,5 +1147,6 @@ def _splits(url: str) -> bool:
     return True
 
 
-def _declare_hint(name: str, declared: list[str], where: str) -> str:
-    return did_you_mean(name, declared) or f"declare '{name}' under {where}"
+# auth_checks.py imports these by their former names.
+_auth_targets = auth_targets
+_header_value_problem = header_value_problem
