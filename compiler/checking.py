@@ -11,6 +11,7 @@ The areas themselves are modules of their own, run in order by semantics.py.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from .auth_checks import api_key_names, api_key_targets
@@ -228,3 +229,25 @@ class Context:
                 name = python_name(other, other["Name"])
                 self._method_indexes.setdefault(name, []).append(k)
         return self._method_indexes
+
+    # auth_checks.py calls these two shared checks as methods of its context.
+    # (Imported here: their modules import this one.)
+
+    def check_identifier(
+        self,
+        path: JsonPath,
+        entry: dict[str, Any],
+        name: str,
+        what: str,
+        source_key: str = "Name",
+    ) -> Iterator[Diagnostic]:
+        """identifier_rules.check_identifier for this spec."""
+        from .identifier_rules import check_identifier
+
+        return check_identifier(self, path, entry, name, what, source_key)
+
+    def check_template(self, path: JsonPath, text: str) -> Iterator[Diagnostic]:
+        """url_rules.check_template for this spec."""
+        from .url_rules import check_template
+
+        return check_template(self, path, text)

@@ -25,6 +25,7 @@ import pytest
 
 from compiler import SpecError, compile_spec, generate, validate_spec
 from compiler import load as load_module
+from compiler import method_rules as method_rules_module
 from compiler import names as names_module
 from compiler import semantics as semantics_module
 from compiler.load import MAX_DEPTH, MAX_NUMBER_DIGITS, MAX_SPEC_CHARS, load_text
@@ -425,9 +426,9 @@ def test_a_non_ascii_response_field_keeps_its_exact_json_key(
 def test_a_method_hiding_a_client_member_is_found_in_the_module_itself(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """semantics.py knows the client's own methods by list; should the templates
+    """method_rules.py knows the client's own methods by list; should the templates
     add one the list lacks, the rendered module itself still shows the clash."""
-    monkeypatch.setattr(semantics_module, "AUTH_METHODS", {})
+    monkeypatch.setattr(method_rules_module, "AUTH_METHODS", {})
     text = (
         (SPECS / "twitter.yaml")
         .read_text("utf-8")
