@@ -49,8 +49,9 @@ def api_key_targets(auth: dict[str, Any]) -> dict[tuple[str, str], str]:
 
 def auth_extra_errors(spec: LoadedSpec) -> Iterator[Diagnostic]:
     """Every problem of a schema-valid spec's Headers and ApiKey Keys."""
-    # Imported here: semantics imports this module.
-    from .semantics import _auth_targets, _Checker
+    # Imported here: checking imports this module.
+    from .checking import Context as _Checker
+    from .checking import auth_targets as _auth_targets
 
     checker = _Checker(spec)
     data: dict[str, Any] = spec.data
@@ -92,7 +93,8 @@ def _header_errors(
     targets: dict[tuple[str, str], str],
     method: dict[str, Any] | None,
 ) -> Iterator[Diagnostic]:
-    from .semantics import HEADER_NAME, _header_value_problem
+    from .wire_rules import HEADER_NAME
+    from .wire_rules import header_value_problem as _header_value_problem
 
     spec: LoadedSpec = checker.spec
     seen: dict[str, str] = {}
@@ -184,7 +186,8 @@ def _header_errors(
 
 
 def _key_errors(checker: Any, auth: dict[str, Any]) -> Iterator[Diagnostic]:
-    from .semantics import CONSTRUCTOR_ARGUMENTS, _header_value_problem
+    from .checking import CONSTRUCTOR_ARGUMENTS
+    from .wire_rules import header_value_problem as _header_value_problem
 
     spec: LoadedSpec = checker.spec
     for single in ("Header", "QueryParameter", "Format"):

@@ -1,5 +1,7 @@
-"""The checks of field paths and of the paging keys of issue 10 (has-more flags,
-totals, page sizes, cursors in a POST body), which a JSON Schema cannot make.
+"""The checks of paging and of field paths, which a JSON Schema cannot make: the keys
+each paging Style needs and takes, the methods and parameters paging works with
+(``check_paging``), and the paging keys of issue 10 (has-more flags, totals, page
+sizes, cursors in a POST body).
 
 Every path a spec writes is parsed here with ``fieldpath.parse_path``, so a path that
 cannot mean what it says is a located error, never a silent split at run time.
@@ -10,17 +12,37 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from .checking import Context
 from .diagnostics import Diagnostic
 from .fieldpath import PathError, Segment, key_path, parse_path, path_text
 from .load import JsonPath, LoadedSpec
 from .names import python_name
 
-__all__ = ["PATH_KEYS", "paging_errors"]
+__all__ = ["PAGED_ARGUMENTS", "PATH_KEYS", "check_paging", "paging_errors"]
 
 # Paging keys whose value is a field path in the response.
 PATH_KEYS = ("ItemsPath", "NextUrlPath", "CursorPath", "HasMorePath", "TotalPath")
 # The styles a has-more flag makes sense with: the others end where the next link does.
 HAS_MORE_STYLES = ("PageNumber", "Offset", "Cursor")
+# The keys each paging Style needs (FirstPage, PageSize and SizeParameter are
+# optional with PageNumber and Offset; PageSize also bounds the others' pages).
+PAGING_KEYS = {
+    "PageNumber": ("PageParameter",),
+    "Offset": ("OffsetParameter",),
+    "NextUrl": ("NextUrlPath",),
+    "Cursor": ("CursorPath", "CursorParameter"),
+    "LinkHeader": (),
+}
+PAGING_STYLE_KEYS = frozenset(k for keys in PAGING_KEYS.values() for k in keys)
+PAGING_KEY_EXAMPLES = {
+    "PageParameter": "page",
+    "OffsetParameter": "offset",
+    "NextUrlPath": "links.next",
+    "CursorPath": "meta.next_cursor",
+    "CursorParameter": "cursor",
+}
+# Arguments an iter_<method>() takes besides the method's own.
+PAGED_ARGUMENTS = ("max_pages", "max_items")
 
 
 def paging_errors(spec: LoadedSpec) -> Iterator[Diagnostic]:
@@ -201,3 +223,89 @@ def _body_paths(
                 )
                 break
         seen[segments] = name
+
+
+def check_paging(
+    ctx: Context, path: JsonPath, method: dict[str, Any]
+) -> Iterator[Diagnostic]:
+    """The keys a method's paging Style needs and takes, and the HTTP method, query
+    parameters and method names its paging works with."""
+    paging: dict[str, Any] | None = method.get("Paging")
+    if paging is None:
+        return
+    ppath: JsonPath = (*path, "Paging")
+    style = paging["Style"]
+    if method["HttpMethod"] not in ("GET", "POST"):
+        yield ctx.error(
+            (*ppath, "Style"),
+            f"Paging on a {method['HttpMethod']} method",
+            "paging is generated for GET and POST methods only",
+        )
+    needed = PAGING_KEYS[style]
+    for key in needed:
+        if key not in paging:
+            yield ctx.error(
+                ppath,
+                f"Paging with Style {style} needs '{key}'",
+                f"add {key}: {PAGING_KEY_EXAMPLES[key]}",
+            )
+    for key in paging:
+        if key in PAGING_STYLE_KEYS and key not in needed and key != "FirstPage":
+            users = [s for s, keys in PAGING_KEYS.items() if key in keys]
+            yield ctx.error(
+                (*ppath, key),
+                f"{key} is not used with Style {style}",
+                f"remove it, or use Style {users[0]}",
+                key=True,
+            )
+    if "FirstPage" in paging and style != "PageNumber":
+        yield ctx.error(
+            (*ppath, "FirstPage"),
+            f"FirstPage is not used with Style {style}",
+            "remove it, or use Style PageNumber",
+            key=True,
+        )
+    if "SizeParameter" in paging and "PageSize" not in paging:
+        yield ctx.error(
+            (*ppath, "SizeParameter"),
+            "SizeParameter is given without PageSize",
+            "add PageSize: the number of items to ask for",
+            key=True,
+        )
+    query = {
+        p["TargetName"]: p
+        for p in method.get("Parameters", [])
+        if p["TargetType"] == "QueryString"
+    }
+    for key in ("PageParameter", "OffsetParameter", "CursorParameter"):
+        name = paging.get(key)
+        if name in query and not (
+            query[name].get("IsOptional") or "Default" in query[name]
+        ):
+            yield ctx.error(
+                (*ppath, key),
+                f"{key} '{name}' is a required QueryString parameter",
+                "make the parameter optional: paging sets it from the second page on",
+            )
+    taken = {p: "" for p in PAGED_ARGUMENTS}
+    for j, param in enumerate(method.get("Parameters", [])):
+        name = python_name(param, param["TargetName"])
+        if name in taken:
+            yield ctx.error(
+                (*path, "Parameters", j, "TargetName"),
+                f"parameter '{param['TargetName']}' would be the argument "
+                f"'{name}', which iter_{python_name(method, method['Name'])}() "
+                "has already",
+                f"give it a PythonName, such as '{name}_value'",
+            )
+    iter_name = f"iter_{python_name(method, method['Name'])}"
+    # Looked up in a table of every method's name, built once: a loop over the
+    # methods here made a spec of many paged methods quadratic (issue 15).
+    for k in ctx.method_indexes().get(iter_name, ()):
+        other = ctx.data["Methods"][k]
+        yield ctx.error(
+            ("Methods", k, "Name"),
+            f"method '{other['Name']}' would be '{iter_name}', which the "
+            f"paging of method '{method['Name']}' uses",
+            "rename it or give it a PythonName",
+        )

@@ -1,5 +1,6 @@
 """The checks of the retry and rate-limit keys of issue 10 (RetryWhen, ResetHeader,
-RemainingHeader, RetryAfterBody, ErrorInBody) that a JSON Schema cannot make."""
+RemainingHeader, RetryAfterBody, ErrorInBody) and of a method's RetrySafe, that a
+JSON Schema cannot make."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from .checking import Context
 from .diagnostics import Diagnostic
 from .fieldpath import PathError, parse_path
 from .load import JsonPath, LoadedSpec
 
-__all__ = ["retry_errors"]
+__all__ = ["check_retry_safe", "retry_errors"]
 
 # An HTTP field name (RFC 9110 5.1: a token).
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -118,3 +120,19 @@ def _rules(
                         "put the number in parentheses, such as "
                         "'Retry after ([0-9.]+)s'",
                     )
+
+
+def check_retry_safe(
+    ctx: Context, path: JsonPath, method: dict[str, Any]
+) -> Iterator[Diagnostic]:
+    """RetrySafe marks a POST or PATCH safe to retry; the other methods always are."""
+    if method.get("RetrySafe") is not None and method["HttpMethod"] not in (
+        "POST",
+        "PATCH",
+    ):
+        yield ctx.error(
+            (*path, "RetrySafe"),
+            f"RetrySafe on a {method['HttpMethod']} method, which is always retried",
+            "remove it: only POST and PATCH need to be marked safe",
+            key=True,
+        )

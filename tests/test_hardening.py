@@ -8,7 +8,7 @@ and each class of problem has its defence named:
 - nesting and size: the scanner refuses nesting beyond ``MAX_DEPTH`` as it meets it,
   and a spec beyond ``MAX_SPEC_CHARS`` is refused before it is parsed;
 - text no file or URL can hold: lone surrogates refused at load (pairs joined),
-  control characters refused in every URL (semantics.py);
+  control characters refused in every URL (wire_rules.py);
 - names: every name the spec makes is checked against the names the rendered
   module defines (clashes.py);
 - anything left: the pipeline's guard turns an unexpected exception in a stage into
@@ -23,7 +23,17 @@ from typing import Any
 
 import pytest
 
-from compiler import SpecError, compile_spec, generate, validate_spec
+from compiler import (
+    SpecError,
+    auth_field_rules,
+    checking,
+    compile_spec,
+    connector_rules,
+    generate,
+    method_rules,
+    paging_rules,
+    validate_spec,
+)
 from compiler import load as load_module
 from compiler import names as names_module
 from compiler import semantics as semantics_module
@@ -195,14 +205,17 @@ def test_checking_paged_methods_grows_linearly(monkeypatch: pytest.MonkeyPatch) 
     """Each paged method's check looped over every method: 400 paged methods took
     seconds. Counted in calls, not timed: twice the methods, about twice the work."""
     calls = 0
-    real = semantics_module.python_name
+    real = names_module.python_name
 
     def counting(entry: dict[str, Any], source: str) -> str:
         nonlocal calls
         calls += 1
         return real(entry, source)
 
-    monkeypatch.setattr(semantics_module, "python_name", counting)
+    # Every module of the semantic checks that makes Python names.
+    areas = (checking, connector_rules, method_rules, auth_field_rules, paging_rules)
+    for module in areas:
+        monkeypatch.setattr(module, "python_name", counting)
     counts = []
     for n in (50, 100):
         calls = 0
@@ -425,9 +438,9 @@ def test_a_non_ascii_response_field_keeps_its_exact_json_key(
 def test_a_method_hiding_a_client_member_is_found_in_the_module_itself(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """semantics.py knows the client's own methods by list; should the templates
+    """method_rules.py knows the client's own methods by list; should the templates
     add one the list lacks, the rendered module itself still shows the clash."""
-    monkeypatch.setattr(semantics_module, "AUTH_METHODS", {})
+    monkeypatch.setattr(method_rules, "AUTH_METHODS", {})
     text = (
         (SPECS / "twitter.yaml")
         .read_text("utf-8")
