@@ -11,6 +11,7 @@ import hashlib
 import keyword
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from .diagnostics import SpecError
@@ -704,7 +705,7 @@ class Connector:
             m.retry_rules is not None for m in self.methods
         )
 
-    @property
+    @cached_property  # asked once per method and per template branch
     def holds_back(self) -> bool:
         """True when a remaining-quota header may hold requests back."""
         rules = [self.retries.rules, *(m.retry_rules for m in self.methods)]
@@ -764,7 +765,7 @@ class Connector:
     def paging_styles(self) -> frozenset[str]:
         return frozenset(m.paging.style for m in self.methods if m.paging is not None)
 
-    @property
+    @cached_property  # asked once per method and per template branch
     def rate_limited(self) -> bool:
         """True when any request is throttled (the connector's or a method's limits)."""
         return any(self.throttle_of(m) is not None for m in self.methods)
@@ -782,7 +783,7 @@ class Connector:
             return None
         return Identifier("_throttle") if self.connector_throttled else None
 
-    @property
+    @cached_property  # asked once per method and per template branch
     def connector_throttled(self) -> bool:
         """True when the client has a connector-wide throttle: limits, or a
         remaining-quota header that may hold requests back."""

@@ -57,17 +57,10 @@ def literal(value: object) -> str:
         return f"Decimal({literal(str(value))})"
     if isinstance(value, str):
         quote = "'" if value.count('"') > value.count("'") else '"'
-        out = []
-        for char in value:
-            if char == "\\":
-                out.append("\\\\")
-            elif char == quote:
-                out.append("\\" + quote)
-            elif char.isprintable():
-                out.append(char)
-            else:
-                out.append(repr(char)[1:-1])
-        return quote + "".join(out) + quote
+        # Backslashes first, then the quote, then each non-printable character
+        # (whose escape is not escaped again).
+        text = value.replace("\\", "\\\\").replace(quote, "\\" + quote)
+        return quote + _printable(text) + quote
     if isinstance(value, tuple | list):
         items = ", ".join(literal(v) for v in value)
         return (
@@ -76,6 +69,14 @@ def literal(value: object) -> str:
             else (f"({items})" if isinstance(value, tuple) else f"[{items}]")
         )
     raise TypeError(f"no literal for {type(value).__name__}")
+
+
+def _printable(text: str) -> str:
+    """``text`` with each non-printable character as its escape (as ``repr`` writes
+    it); the rest as it is."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _emit(value: Any) -> str:
@@ -93,17 +94,8 @@ def _doc(text: str, indent: int = 0) -> Code:
     LF); every other character comes back exactly when the docstring is read.
     """
     text = "\n".join(line.rstrip() for line in text.strip().split("\n"))
-    escaped = []
-    for char in text:
-        if char == "\\":
-            escaped.append("\\\\")
-        elif char == '"':
-            escaped.append('\\"')
-        elif char == "\n" or char.isprintable():
-            escaped.append(char)
-        else:
-            escaped.append(repr(char)[1:-1])
-    lines = "".join(escaped).split("\n")
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    lines = [_printable(line) for line in text.split("\n")]
     pad = " " * indent
     return Code(
         "\n".join([lines[0], *(pad + line if line else "" for line in lines[1:])])

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from functools import cache
-from typing import Any
-
-from jsonschema import Draft202012Validator, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, SpecError, closest, describe
 from .leaks import find_leaks, leak_diagnostics, redact
@@ -16,6 +15,9 @@ from .load import JsonPath, LoadedSpec
 from .names import IDENTIFIER, snake_case
 from .resources import SCHEMA_PATH
 from .semantics import semantic_errors
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, ValidationError
 
 __all__ = ["SCHEMA_PATH", "schema", "validate"]
 
@@ -110,7 +112,63 @@ def schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
+    # jsonschema is imported when a spec has errors to word (or the fast path is
+    # missing): a run over valid specs does not pay for its import.
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(schema())
+
+
+@cache
+def _fast_validator() -> Any:
+    """jsonschema-rs's validator of the schema, or None when it is not installed."""
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - it is a dependency; jsonschema remains
+        return None
+    return jsonschema_rs.Draft202012Validator(schema(), offline=True)
+
+
+# Characters on which Python's re and the Rust regex engine of jsonschema-rs might
+# read a pattern differently (``\s`` takes U+001C-U+001F in Python, not in Rust, and
+# U+FEFF in ECMA-262, not in Python): text with any non-printable character other
+# than these whitespace ones goes to jsonschema, so that a spec is never accepted by
+# one validator and refused by the other (tests/test_validate_speed.py compares them).
+_PLAIN_CONTROLS = frozenset("\t\n\r\x0b\x0c")
+
+
+def _plain(value: object) -> bool:
+    """True when every value in ``value`` reads the same to both validators: JSON
+    types only, string keys, finite numbers, and no character of uncertain class."""
+    if isinstance(value, str):
+        return value.isprintable() or all(
+            c.isprintable() or c in _PLAIN_CONTROLS for c in value
+        )
+    if value is None or isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**64
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(
+            isinstance(k, str) and _plain(k) and _plain(v) for k, v in value.items()
+        )
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    return False
+
+
+def schema_valid_fast(data: object) -> bool:
+    """True when jsonschema-rs finds ``data`` valid and its verdict is certain to
+    be jsonschema's; False means "ask jsonschema" (which words the errors)."""
+    fast = _fast_validator()
+    if fast is None or not _plain(data):
+        return False
+    try:
+        return bool(fast.is_valid(data))
+    except Exception:  # a value it cannot take: jsonschema decides
+        return False
 
 
 def validate(spec: LoadedSpec) -> None:
@@ -157,6 +215,8 @@ def _schema_errors(spec: LoadedSpec) -> list[Diagnostic]:
 
 
 def _diagnostics(spec: LoadedSpec) -> list[Diagnostic]:
+    if schema_valid_fast(spec.data):
+        return []
     errors = list(_validator().iter_errors(spec.data))
     misspelt = _misspellings(spec, errors)
     found: dict[tuple[int, int, str], Diagnostic] = {}

@@ -134,7 +134,7 @@ def test_consent_code_exchange_and_protected_resource(
     assert query["redirect_uri"] == REDIRECT_URI
     assert query["state"] == request.state
     assert query["code_challenge_method"] == "S256"
-    assert query["code_challenge"] == calendar.create_s256_code_challenge(
+    assert query["code_challenge"] == calendar._create_s256_code_challenge(
         request.code_verifier
     )
     assert query["access_type"] == "offline"  # the spec's AuthoriseParameters

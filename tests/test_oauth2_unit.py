@@ -101,14 +101,14 @@ def client_of(module: ModuleType, server: FakeServer, **kw: Any) -> Any:
 
 def test_rfc7636_appendix_b() -> None:
     calendar = import_generated("google_calendar")
-    assert calendar.create_s256_code_challenge(RFC7636_VERIFIER) == RFC7636_CHALLENGE
+    assert calendar._create_s256_code_challenge(RFC7636_VERIFIER) == RFC7636_CHALLENGE
 
 
 def test_rfc7636_appendix_b_in_the_authorisation_url(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calendar = import_generated("google_calendar")
-    monkeypatch.setattr(calendar, "generate_token", lambda length: RFC7636_VERIFIER)
+    monkeypatch.setattr(calendar, "_generate_token", lambda length: RFC7636_VERIFIER)
     client = calendar.GoogleCalendarClient(client_id="id", client_secret="s")
     request = client.authorization_url("https://app.example.com/cb")
     assert request.code_verifier == RFC7636_VERIFIER
