@@ -629,6 +629,7 @@ class SessionAuth:
             "MemoryTokenStore",
             "RedisTokenStore",
             "SessionToken",
+            "SharedTokenStore",
             "TokenStore",
         )
 
