@@ -22,14 +22,17 @@ from tests.support import import_file
 def _store(module: Any, job: dict[str, Any]) -> Any:
     kind = job.get("store")
     if kind == "redis":
-        return module.RedisTokenStore(job["redis"], key=job["key"], **job["store_args"])
-    if kind == "file":
+        store = module.RedisTokenStore(
+            job["redis"], key=job["key"], **job["store_args"]
+        )
+    elif kind == "file":
         store = module.FileTokenStore(job["file"])
-        if job.get("unlocked"):
-            # The control case: the same store without its lock between processes.
-            store.lock = store.alock = contextlib.nullcontext
-        return store
-    return None
+    else:
+        return None
+    if job.get("unlocked"):
+        # The control case: the same store without its lock between processes.
+        store.lock = store.alock = contextlib.nullcontext
+    return store
 
 
 def main(job: dict[str, Any]) -> dict[str, Any]:

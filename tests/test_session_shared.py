@@ -88,6 +88,29 @@ def test_redis_store_processes_and_threads_make_one_login(
     assert "tok-1-secret" not in repr(saved)
 
 
+def test_without_the_redis_lock_processes_log_in_apiece(
+    acme: ModuleType, api: SessionServer, redis_server: RedisServer
+) -> None:
+    """The control case of the Redis test above: it fails without the lock."""
+    api.login_delay = 0.5  # wide enough for every process to start on a busy machine
+    acme.RedisTokenStore(redis_server.url, key="eve").save(_expired(acme))
+    job = {
+        "module": str(GENERATED / "acme_session.py"),
+        "class": "AcmeSessionClient",
+        "client": _client_args(api),
+        "method": "get_me",
+        "store": "redis",
+        "redis": redis_server.url,
+        "key": "eve",
+        "store_args": {},
+        "threads": 8,
+        "unlocked": True,
+    }
+    outcomes = run_workers([job] * 4)
+    assert [o["errors"] for o in outcomes] == [[]] * 4
+    assert len(api.logins) > 1
+
+
 def test_async_clients_share_one_login_through_redis(
     acme: ModuleType, api: SessionServer, redis_server: RedisServer
 ) -> None:
@@ -139,6 +162,7 @@ def test_without_the_file_lock_processes_log_in_apiece(
     acme: ModuleType, api: SessionServer, tmp_path: Path
 ) -> None:
     """The control case of the test above: it fails when the lock is taken away."""
+    api.login_delay = 0.5  # wide enough for every process to start on a busy machine
     path = tmp_path / "session.json"
     acme.FileTokenStore(path).save(_expired(acme))
     outcomes = run_workers([_file_job(api, path, unlocked=True)] * 4)
