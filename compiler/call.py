@@ -1,10 +1,11 @@
 """``connectorc call SPEC METHOD`` and ``connectorc methods SPEC``: try a method.
 
 The client is the compiled module's own, built by its ``from_env()`` with the token
-``connectorc login`` saved (OAuth 2: the module's ``FileTokenStore``, so a refreshed
-or rotated token is saved back; OAuth 1: the token and secret from the file, given
-as the ``<MODULE>_TOKEN`` variables). Results print as JSON: indented on a terminal,
-one line when piped; ``--all`` prints every item of every page as JSON lines.
+``connectorc login`` saved (OAuth 2 and Session: the module's ``FileTokenStore``, so
+a refreshed or rotated token, or a new session token, is saved back; OAuth 1: the
+token and secret from the file, given as the ``<MODULE>_TOKEN`` variables). Results
+print as JSON: indented on a terminal, one line when piped; ``--all`` prints every
+item of every page as JSON lines.
 Errors print the status and the API's body with every known secret masked.
 """
 
@@ -191,7 +192,7 @@ def call(live: Live, method_name: str, options: CallOptions) -> int:
     skip: frozenset[str] = frozenset()
     environ = dict(options.environ)
     secrets: list[str] = []
-    if connector.auth.kind == "OAuth2":
+    if connector.auth.kind in ("OAuth2", "Session"):
         stored = read_json_store(path)
         if (
             stored is None
@@ -262,10 +263,13 @@ def call(live: Live, method_name: str, options: CallOptions) -> int:
             raise  # the reader went away (`| head`): not the API's failure
         except (TypeError, ValueError) as exc:  # an argument the method refused
             raise CommandError(masked(str(exc), secrets), EXIT_USAGE) from None
-        except Exception as exc:  # OAuth2Error, ReauthorizationRequired, HookAborted
+        except Exception as exc:  # OAuth2Error, ReauthorizationRequired, LoginError,
+            # HookAborted
             kind = type(exc).__name__
             status = (
-                EXIT_AUTH if "OAuth" in kind or "Reauthorization" in kind else EXIT_HTTP
+                EXIT_AUTH
+                if "OAuth" in kind or "Reauthorization" in kind or kind == "LoginError"
+                else EXIT_HTTP
             )
             hint = ""
             if kind == "ReauthorizationRequired":

@@ -5,8 +5,11 @@ Every step goes through the compiled module's own API; nothing here speaks OAuth
 - OAuth 2 AuthorisationCode: ``authorization_url()`` with a loopback redirect URI
   (RFC 8252 7.3), the user's browser, ``fetch_token()`` with the redirect (it checks
   the state and sends the PKCE verifier), then ``FileTokenStore.save()``.
-- OAuth 2 ClientCredentials and PasswordCredentials: the module's ``httpx.Auth``
-  fetches a token as it would before a first request; it is saved the same way.
+- OAuth 2 ClientCredentials, PasswordCredentials and JwtBearer: the client's
+  ``fetch_token()`` gets a token from the token endpoint; it is saved the same way.
+- Session: the client's ``login()`` posts the credentials to the login URL; the
+  session token is saved the same way (``connectorc call`` then uses it until it
+  expires, and logs in again by itself).
 - OAuth 1.0a: ``fetch_request_token()`` with the loopback URI as the callback,
   ``authorization_url()``, ``fetch_access_token()`` with the verifier; the access
   token and its secret are saved as JSON.
@@ -70,7 +73,7 @@ def login(live: Live, options: LoginOptions) -> Path:
     connector = live.connector
     auth = connector.auth
     path = options.store or default_store(connector, options.environ)
-    if auth.kind not in ("OAuth1", "OAuth2"):
+    if auth.kind not in ("OAuth1", "OAuth2", "Session"):
         raise CommandError(
             f"{connector.name} uses AuthType {auth.kind}: there is no token to get; "
             f"{connector.class_name}.from_env() reads its credentials from the "
@@ -171,30 +174,19 @@ def _authorisation_code(
 
 
 def _first_token(live: Live, environ: Mapping[str, str]) -> Any:
-    """A ClientCredentials or PasswordCredentials token, fetched by the module's
-    ``httpx.Auth`` exactly as before a first request: its flow yields the token
-    request, then the API request it would sign, which is never sent."""
+    """A token got without a browser: an OAuth 2 ClientCredentials,
+    PasswordCredentials or JwtBearer token (the client's ``fetch_token()``), or a
+    Session token (its ``login()``)."""
     module = live.module
+    session = live.connector.auth.kind == "Session"
+    refusals = (module.LoginError if session else module.OAuth2Error,)
     with _client(live, environ, token_store=module.MemoryTokenStore()) as client:
-        # The client's auth is private: it is driven through httpx's public
-        # auth-flow protocol only, so login fetches the way every request would.
-        auth: httpx.Auth = client._auth
-        placeholder = httpx.Request("GET", "http://127.0.0.1/never-sent")
-        flow = auth.sync_auth_flow(placeholder)
         try:
-            with httpx.Client(timeout=30.0) as http:
-                request = next(flow)
-                while request is not placeholder:
-                    response = http.send(request)
-                    response.read()
-                    request = flow.send(response)
-        except module.OAuth2Error as exc:
+            return client.login() if session else client.fetch_token()
+        except refusals as exc:
             raise _refused(exc) from None
         except httpx.TransportError as exc:
             raise _unreachable(exc) from None
-        finally:
-            flow.close()
-        return client.token
 
 
 def _oauth1(

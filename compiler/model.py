@@ -630,6 +630,7 @@ class SessionAuth:
             "MemoryTokenStore",
             "RedisTokenStore",
             "SessionToken",
+            "SharedTokenStore",
             "TokenStore",
         )
 

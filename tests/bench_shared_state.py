@@ -6,7 +6,8 @@ never to wait, so that what is measured is the cost of keeping the state in Redi
 redis-server on 127.0.0.1 (started here), the OAuth 2 test server on 127.0.0.1 as the
 API. A valid token is read from memory on every request, whatever the store; the
 limiter costs two Redis round trips per request (acquire, release). A second line
-shows the same through httpx.MockTransport: the Redis cost alone, in microseconds.
+shows the same through httpx.MockTransport: the Redis cost alone, in microseconds,
+and whether redis-py parses replies with hiredis (the `redis` extra installs it).
 """
 
 from __future__ import annotations
@@ -97,7 +98,14 @@ def main() -> None:
         print("httpx.MockTransport as the API (the Redis cost alone):")
         report(results, baseline=IN_PROCESS)
         extra = (results[REDIS] - results[IN_PROCESS]) * 1e6
-        print(f"  Redis adds {extra:.0f} us per request")
+        print(f"  Redis adds {extra:.0f} us per request ({_parser()})")
+
+
+def _parser() -> str:
+    """Which reply parser redis-py uses: hiredis (C) when installed, else Python."""
+    from redis.utils import HIREDIS_AVAILABLE
+
+    return "hiredis parser" if HIREDIS_AVAILABLE else "Python parser, no hiredis"
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ calls succeeded and the errors of the others. It reaches only 127.0.0.1.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import threading
@@ -21,10 +22,17 @@ from tests.support import import_file
 def _store(module: Any, job: dict[str, Any]) -> Any:
     kind = job.get("store")
     if kind == "redis":
-        return module.RedisTokenStore(job["redis"], key=job["key"], **job["store_args"])
-    if kind == "file":
-        return module.FileTokenStore(job["file"])
-    return None
+        store = module.RedisTokenStore(
+            job["redis"], key=job["key"], **job["store_args"]
+        )
+    elif kind == "file":
+        store = module.FileTokenStore(job["file"])
+    else:
+        return None
+    if job.get("unlocked"):
+        # The control case: the same store without its lock between processes.
+        store.lock = store.alock = contextlib.nullcontext
+    return store
 
 
 def main(job: dict[str, Any]) -> dict[str, Any]:

@@ -41,7 +41,11 @@ from tests.oauth1_provider import CONSUMER_KEY, CONSUMER_SECRET, Provider, serve
 from tests.oauth2_fixtures import CALENDAR, PASSWORD, SALESFORCE, SPOTIFY
 from tests.oauth2_server import OAuth2TestServer
 from tests.paging_server import API_KEY, ITEMS, PagingServer, running_paging_server
+from tests.session_server import PASSWORD as SESSION_PASSWORD
+from tests.session_server import USERNAME as SESSION_USER
+from tests.session_server import running_session_server
 from tests.support import ROOT
+from tests.test_oauth2_client_assertion import KEY_FILE, SERVICE_ACCOUNT
 
 pytestmark = pytest.mark.slow
 
@@ -573,6 +577,113 @@ def test_login_refuses_an_auth_type_without_tokens(tmp_path: Path) -> None:
         login(live, login_options(tmp_path, {}, lambda url: None))
     assert caught.value.status == EXIT_USAGE
     assert "AuthType ApiKey: there is no token to get" in str(caught.value)
+
+
+# -- Session and the JWT bearer grant -------------------------------------------------
+
+
+def session_spec(url: str) -> str:
+    return f"""\
+SpecVersion: 1
+Name: Local Session
+BaseUrl: {url}/api/v2
+Authentication:
+  AuthType: Session
+  LoginUrl: {url}/api/v2/auth/login
+  LoginFormat: Json
+  LoginFields: {{ email: "{{Username}}", password: "{{Password}}" }}
+  TokenPath: data.session.token
+  ExpiresInPath: data.session.expires_in
+  Header: Authorization
+  Format: "Bearer {{Token}}"
+Methods:
+  - Name: Get Me
+    HttpMethod: GET
+    EndPoint: /me
+"""
+
+
+def test_session_login_then_call_then_a_new_login_is_saved_back(
+    tmp_path: Path,
+) -> None:
+    with running_session_server() as api:
+        live = live_from(session_spec(api.url), tmp_path)
+        environ = {"LOCAL_SESSION_USERNAME": SESSION_USER}
+
+        def prompt(variable: Variable) -> str:
+            assert (variable.name, variable.secret) == ("LOCAL_SESSION_PASSWORD", True)
+            return SESSION_PASSWORD
+
+        options = login_options(
+            tmp_path, environ, lambda url: None, interactive=True, prompt=prompt
+        )
+        store = login(live, options)
+        assert "logged in to Local Session" in options.out.getvalue()  # type: ignore[attr-defined]
+        assert mode(store) == 0o600
+        assert json.loads(store.read_text())["token"] == "tok-1-secret"
+        assert SESSION_PASSWORD not in store.read_text()
+        assert len(api.logins) == 1 and len(api.requests) == 1  # no API request
+        environ["LOCAL_SESSION_PASSWORD"] = SESSION_PASSWORD
+        status, out = run_call(live, "get_me", store=store, environ=environ)
+        assert status == 0 and json.loads(out) == {"user": SESSION_USER}
+        assert len(api.logins) == 1  # the stored token
+        api.revoke()  # the session is gone: the call logs in again and saves it
+        status, out = run_call(live, "get_me", store=store, environ=environ)
+        assert status == 0 and len(api.logins) == 2
+        assert json.loads(store.read_text())["token"] == "tok-2-secret"
+
+
+def test_session_login_refused_saves_nothing(tmp_path: Path) -> None:
+    with running_session_server() as api:
+        live = live_from(session_spec(api.url), tmp_path)
+        environ = {
+            "LOCAL_SESSION_USERNAME": SESSION_USER,
+            "LOCAL_SESSION_PASSWORD": "not-the-password",
+        }
+        with pytest.raises(CommandError) as caught:
+            login(live, login_options(tmp_path, environ, lambda url: None))
+        assert caught.value.status == EXIT_AUTH
+        assert "the login was refused: 401" in str(caught.value)
+        assert "not-the-password" not in str(caught.value)
+        assert not (tmp_path / "store").exists()
+        assert len(api.logins) == 1
+
+
+def bearer_spec(server: OAuth2TestServer) -> str:
+    return f"""\
+SpecVersion: 1
+Name: Local Service
+BaseUrl: {server.api_url()}
+Authentication:
+  AuthType: OAuth2
+  OAuth2Type: JwtBearer
+  AccessTokenUrl: {server.token_url()}
+  Scopes: [{SERVICE_ACCOUNT.scope}]
+Methods:
+  - Name: Who Am I
+    HttpMethod: GET
+    EndPoint: /me
+"""
+
+
+def test_jwt_bearer_login_and_call(
+    oauth2_server: OAuth2TestServer, tmp_path: Path
+) -> None:
+    oauth2_server.register(SERVICE_ACCOUNT)
+    live = live_from(bearer_spec(oauth2_server), tmp_path)
+    environ = {"LOCAL_SERVICE_SERVICE_ACCOUNT_KEY": json.dumps(KEY_FILE)}
+    store = login(live, login_options(tmp_path, environ, lambda url: None))
+    assert mode(store) == 0o600
+    token = json.loads(store.read_text())
+    assert token["access_token"] and "refresh_token" not in token
+    assert oauth2_server.token_requests == {
+        "urn:ietf:params:oauth:grant-type:jwt-bearer": 1
+    }
+    assert oauth2_server.resource_requests == 0  # login made no API request
+    assert KEY_FILE["private_key"] not in store.read_text()
+    status, out = run_call(live, "who_am_i", store=store, environ=environ)
+    assert status == 0 and json.loads(out)["client_id"] == SERVICE_ACCOUNT.client_id
+    assert sum(oauth2_server.token_requests.values()) == 1  # the stored token
 
 
 # -- OAuth 1.0a ----------------------------------------------------------------------

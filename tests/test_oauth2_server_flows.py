@@ -777,3 +777,42 @@ def test_single_flight_tasks(
     asyncio.run(main())
     assert oauth2_server.token_requests == {"client_credentials": 1, "refresh_token": 1}
     assert oauth2_server.resource_requests == 2 * THREADS
+
+
+def test_fetch_token_on_demand_sync_and_async(
+    spotify: ModuleType, oauth2_server: OAuth2TestServer, tmp_path: Path
+) -> None:
+    """fetch_token() of a client credentials client gets a new token at once, even
+    with a valid one in use; it is saved and announced like a renewal."""
+    store = spotify.FileTokenStore(tmp_path / "token.json")
+    heard: list[Any] = []
+    client = spotify_client(
+        spotify, oauth2_server, token_store=store, on_token=heard.append
+    )
+    first = client.fetch_token()
+    second = client.fetch_token()
+    assert first["access_token"] != second["access_token"]
+    assert client.token == second == store.load()
+    assert oauth2_server.resource_requests == 0
+    client.get_artist(id="a")
+    assert oauth2_server.token_requests == {"client_credentials": 2}
+    client.close()
+
+    async def run() -> Any:
+        async with spotify_client(
+            spotify,
+            oauth2_server,
+            asynchronous=True,
+            token_store=store,
+            on_token=heard.append,
+        ) as async_client:
+            return await async_client.fetch_token()
+
+    third = asyncio.run(run())
+    assert third == store.load() and third["access_token"] != second["access_token"]
+    assert [t["access_token"] for t in heard] == [
+        first["access_token"],
+        second["access_token"],
+        third["access_token"],
+    ]
+    assert oauth2_server.token_requests == {"client_credentials": 3}

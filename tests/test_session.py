@@ -403,3 +403,49 @@ def test_login_url_must_be_secure(acme: ModuleType) -> None:
             host="h",
             login_url="http://login.example.com/auth",
         )
+
+
+def test_login_on_demand_sync_and_async(
+    acme: ModuleType, api: SessionServer, tmp_path: Path
+) -> None:
+    """login() logs in at once, even with a valid token, saves and announces it."""
+    store = acme.FileTokenStore(tmp_path / "session.json")
+    heard: list[str] = []
+    with _acme_client(acme, api, token_store=store, on_token=heard.append) as client:
+        first = client.login()
+        assert first["token"] == "tok-1-secret" and len(api.requests) == 1
+        assert client.login()["token"] == "tok-2-secret"  # the valid one is replaced
+        assert client.get_me() == {"user": USERNAME}
+        assert api.requests[-1].headers["Authorization"] == "Bearer tok-2-secret"
+    assert store.load()["token"] == "tok-2-secret"
+
+    async def run() -> object:
+        async with acme.AsyncAcmeSessionClient(
+            username=USERNAME,
+            password=PASSWORD,
+            host="acme.example.com",
+            base_url=f"{api.url}/api/v2",
+            login_url=f"{api.url}/api/v2/auth/login",
+            token_store=store,
+            on_token=heard.append,
+        ) as client:
+            token = await client.login()
+            assert await client.get_me() == {"user": USERNAME}
+            return token
+
+    assert asyncio.run(run())["token"] == "tok-3-secret"  # type: ignore[index]
+    assert store.load()["token"] == "tok-3-secret"
+    assert [t["token"] for t in heard] == [  # type: ignore[index]
+        "tok-1-secret",
+        "tok-2-secret",
+        "tok-3-secret",
+    ]
+    assert len(api.logins) == 3
+
+
+def test_login_on_demand_refused(acme: ModuleType, api: SessionServer) -> None:
+    with _acme_client(acme, api, password="wrong") as client:
+        with pytest.raises(acme.LoginError) as caught:
+            client.login()
+        assert client.token is None
+    assert caught.value.status_code == 401 and "wrong" not in str(caught.value)
