@@ -307,6 +307,13 @@ class OAuth2TestServer:
         def api(path: str) -> Response:
             with self.lock:
                 self.resource_requests += 1
+            if path == "queryAll":
+                # Salesforce-style paging: the next page's absolute URL on this host.
+                page = int(request.args.get("page", "1"))
+                body: dict[str, Any] = {"records": [{"Id": f"00{page}"}]}
+                if page == 1:
+                    body["nextRecordsUrl"] = f"{self.url}/api/queryAll?page=2"
+                return jsonify(body)
             return jsonify(
                 path=path,
                 method=request.method,
