@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
+from .auth_checks import header_credentials
 from .diagnostics import SpecError
 from .fieldpath import Segment, key_path, parse_path, store_key, token_path
 from .load import LoadedSpec
@@ -201,6 +202,8 @@ class PathPart:
     # For a field: the Python expression that holds the value.
     argument: Identifier | None = None
     from_property: bool = False
+    # A credential (constructor argument) in a header value (issue 11).
+    from_credential: bool = False
 
 
 @dataclass(frozen=True)
@@ -887,13 +890,27 @@ class Connector:
 
     @property
     def header_properties(self) -> tuple[Identifier, ...]:
-        """Arguments of the properties whose values go into Headers, in order."""
+        """Arguments of the properties and credentials whose values go into Headers,
+        in order (each is checked when the client is made)."""
         names: dict[Identifier, None] = {}
         for header in (*self.headers, *(h for m in self.methods for h in m.headers)):
             for part in header.parts:
-                if part.from_property and part.argument is not None:
+                if (part.from_property or part.from_credential) and part.argument:
                     names[part.argument] = None
         return tuple(names)
+
+    @property
+    def method_header_credentials(self) -> tuple[PathPart, ...]:
+        """Credentials in a method's own Headers (not the connector's, which are
+        computed once), kept by the client for its calls."""
+        found: dict[str, PathPart] = {}
+        for method in self.methods:
+            for header in method.headers:
+                if not header.shared:
+                    for part in header.parts:
+                        if part.from_credential:
+                            found.setdefault(part.text, part)
+        return tuple(found.values())
 
     @property
     def uses_strftime(self) -> bool:
@@ -946,9 +963,14 @@ def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:
     by_name = {p.name: p for p in properties}
     default_format = data.get("RequestFormat", "Json")
     connector_retries = data.get("Retries", {})
-    headers = _headers(data.get("Headers", {}), by_name, shared=True)
+    # Credentials a header may hold, by their {{Name}} (issue 11).
+    held = {
+        name: Identifier(argument)
+        for name, argument in header_credentials(auth_data).items()
+    }
+    headers = _headers(data.get("Headers", {}), by_name, shared=True, credentials=held)
     methods = tuple(
-        _method(m, by_name, default_format, connector_retries, headers)
+        _method(m, by_name, default_format, connector_retries, headers, held)
         for m in data["Methods"]
     )
     auth = _auth(auth_data, by_name)
@@ -1157,10 +1179,16 @@ def _response_field(data: dict[str, Any]) -> ResponseField:
 
 
 def _headers(
-    data: dict[str, str | None], properties: dict[str, Property], *, shared: bool
+    data: dict[str, str | None],
+    properties: dict[str, Property],
+    *,
+    shared: bool,
+    credentials: dict[str, Identifier] | None = None,
 ) -> tuple[HeaderValue, ...]:
     return tuple(
-        HeaderValue(name, _split_template(value, properties, {}), shared)
+        HeaderValue(
+            name, _split_template(value, properties, {}, credentials or {}), shared
+        )
         for name, value in data.items()
         if value is not None
     )
@@ -1170,6 +1198,7 @@ def _method_headers(
     data: dict[str, str | None],
     properties: dict[str, Property],
     connector: tuple[HeaderValue, ...],
+    credentials: dict[str, Identifier],
 ) -> tuple[HeaderValue, ...]:
     """The connector's headers, those the method names replaced (in place) or left
     out (null), then the method's new ones. Names match without regard to case."""
@@ -1181,9 +1210,14 @@ def _method_headers(
             continue
         name, value = own.pop(header.name.lower())
         if value is not None:
-            result.append(HeaderValue(name, _split_template(value, properties, {})))
+            result.append(
+                HeaderValue(name, _split_template(value, properties, {}, credentials))
+            )
     new = {name: value for name, value in own.values()}
-    return (*result, *_headers(new, properties, shared=False))
+    return (
+        *result,
+        *_headers(new, properties, shared=False, credentials=credentials),
+    )
 
 
 def _spelt_as_parameters(
@@ -1210,6 +1244,7 @@ def _method(
     default_format: str,
     connector_retries: dict[str, Any],
     headers: tuple[HeaderValue, ...] = (),
+    credentials: dict[str, Identifier] | None = None,
 ) -> Method:
     request_format = data.get("RequestFormat", default_format)
     parameters = tuple(
@@ -1234,7 +1269,10 @@ def _method(
         if "Retries" in data
         else None,
         headers=_spelt_as_parameters(
-            _method_headers(data.get("Headers", {}), properties, headers), parameters
+            _method_headers(
+                data.get("Headers", {}), properties, headers, credentials or {}
+            ),
+            parameters,
         ),
         xml_root=data.get("XmlRoot", "Request"),
         response_fields=tuple(
@@ -1244,9 +1282,13 @@ def _method(
 
 
 def _split_template(
-    template: str, properties: dict[str, Property], merge: dict[str, Parameter]
+    template: str,
+    properties: dict[str, Property],
+    merge: dict[str, Parameter],
+    credentials: dict[str, Identifier] | None = None,
 ) -> tuple[PathPart, ...]:
-    """``/lists/{{ListId}}/members`` -> literal, field, literal parts."""
+    """``/lists/{{ListId}}/members`` -> literal, field, literal parts (a header's
+    field may also be a credential, when no property has its name)."""
     parts: list[PathPart] = []
     position = 0
     for match in MERGE_FIELD.finditer(template):
@@ -1255,6 +1297,8 @@ def _split_template(
         name = match.group(1).strip()
         if name in merge:
             parts.append(PathPart(name, merge[name].python_name))
+        elif credentials and name in credentials and name not in properties:
+            parts.append(PathPart(name, credentials[name], from_credential=True))
         else:
             parts.append(
                 PathPart(name, properties[name].python_name, from_property=True)

@@ -937,6 +937,7 @@ PROJECT_EXAMPLES = frozenset(
         "spotify",
         "stripe",
         "twilio_conversations",
+        "twitch",
         "twitter",
     }
 )
@@ -951,6 +952,8 @@ def _check_examples_tested(specs: set[str]) -> None:
     # reddit (BasicUnencoded): tests/test_oauth2_basic_unencoded.py;
     # auth0_management (JSON token request): tests/test_oauth2_token_requests.py.
     oauth |= {"reddit", "auth0_management"}
+    # twitch (a credential in Headers): tests/test_headers_and_keys.py.
+    oauth |= {"twitch"}
     # The example with a hook script calls every method in tests/test_scripts.py.
     scripted = {"shopify_webhooks"}
     # Session and Jwt examples against their own servers (tests/test_session.py,
