@@ -138,6 +138,51 @@ def auth_extra_errors(spec: LoadedSpec) -> Iterator[Diagnostic]:
         yield from _key_errors(checker, auth)
     if auth["AuthType"] == "OAuth2":
         yield from _token_request_errors(checker, auth, properties)
+        yield from _assertion_errors(spec, auth, properties)
+
+
+# The keys of a PrivateKeyJwt client assertion's signature and headers.
+_ASSERTION_KEYS = ("Algorithm", "KeyId", "CertificateThumbprint")
+_THUMBPRINT = re.compile(r"(?:[0-9A-Fa-f]{2}:?){19}[0-9A-Fa-f]{2}|[A-Za-z0-9_-]{27}")
+
+
+def _assertion_errors(
+    spec: LoadedSpec, auth: dict[str, Any], properties: dict[str, dict[str, Any]]
+) -> Iterator[Diagnostic]:
+    """Algorithm, KeyId and CertificateThumbprint of an OAuth 2 connector."""
+    from .session_jwt import _check_merge_fields
+
+    client_auth = auth.get("ClientAuthentication", "Basic")
+    for key in _ASSERTION_KEYS:
+        if key not in auth:
+            continue
+        if client_auth != "PrivateKeyJwt":
+            yield spec.diagnostic(
+                ("Authentication", key),
+                f"{key} without ClientAuthentication PrivateKeyJwt, the client "
+                "authentication that signs an assertion with the client's key",
+                "remove it, or use ClientAuthentication PrivateKeyJwt",
+                key=True,
+            )
+            continue
+        if key == "Algorithm":
+            continue
+        value: str = auth[key]
+        yield from _check_merge_fields(
+            spec, ("Authentication", key), key, value, properties
+        )
+        if (
+            key == "CertificateThumbprint"
+            and not _MERGE_FIELD.search(value)
+            and not _THUMBPRINT.fullmatch(value.strip())
+        ):
+            yield spec.diagnostic(
+                ("Authentication", key),
+                f"CertificateThumbprint {value!r} is not a SHA-1 thumbprint",
+                "write the certificate's thumbprint as 40 hex digits (as the Azure "
+                "portal shows it) or in base64url (27 characters), or a "
+                "{{Property}} that holds it",
+            )
 
 
 def _header_errors(

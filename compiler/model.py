@@ -511,6 +511,18 @@ class OAuth2Auth:
     expires_in_path: tuple[Segment, ...] = ("expires_in",)
     refresh_expires_in_path: tuple[Segment, ...] = ("refresh_token_expires_in",)
     instance_url_path: tuple[Segment, ...] | None = None
+    # PrivateKeyJwt: the assertion's JWS algorithm, and its kid and x5t headers (text
+    # with {{Property}} fields), or None.
+    assertion_algorithm: str = "RS256"
+    assertion_key_id_parts: tuple[PathPart, ...] | None = None
+    certificate_thumbprint_parts: tuple[PathPart, ...] | None = None
+
+    @property
+    def assertion_key_class(self) -> Identifier:
+        """The joserfc key class the assertions are signed with."""
+        if self.client_assertion == "HS256":
+            return Identifier("OctKey")
+        return Identifier("ECKey" if self.client_assertion == "ES256" else "RSAKey")
 
     @property
     def nested_token_response(self) -> bool:
@@ -545,9 +557,10 @@ class OAuth2Auth:
         """The JWS algorithm of the client's RFC 7523 assertions, if it sends any."""
         if self.grant == "JwtBearer":
             return "RS256"  # the grant itself is an assertion (RFC 7523 2.1)
-        return {"PrivateKeyJwt": "RS256", "ClientSecretJwt": "HS256"}.get(
-            self.client_authentication
-        )
+        return {
+            "PrivateKeyJwt": self.assertion_algorithm,
+            "ClientSecretJwt": "HS256",
+        }.get(self.client_authentication)
 
     @property
     def grant_type(self) -> str:
@@ -1367,6 +1380,9 @@ def _oauth2(data: dict[str, Any], properties: dict[str, Property]) -> OAuth2Auth
     def parts(key: str) -> tuple[PathPart, ...]:
         return _split_template(data[key], properties, {}) if key in data else ()
 
+    def optional_parts(key: str) -> tuple[PathPart, ...] | None:
+        return _split_template(data[key], properties, {}) if key in data else None
+
     response: dict[str, Any] = data.get("TokenResponse", {})
     paths = {
         key: token_path(response.get(key, default))
@@ -1413,6 +1429,9 @@ def _oauth2(data: dict[str, Any], properties: dict[str, Property]) -> OAuth2Auth
         min_refresh_token_lifetime=data.get("MinRefreshTokenLifetime", 43200),
         token_request_format=data.get("TokenRequestFormat", "Form"),
         instance_url_field=None if instance_path is None else store_key(instance_path),
+        assertion_algorithm=data.get("Algorithm", "RS256"),
+        assertion_key_id_parts=optional_parts("KeyId"),
+        certificate_thumbprint_parts=optional_parts("CertificateThumbprint"),
         client_id_name=data.get("TokenRequestNames", {}).get("ClientId", "client_id"),
         client_secret_name=data.get("TokenRequestNames", {}).get(
             "ClientSecret", "client_secret"

@@ -925,6 +925,7 @@ PROJECT_EXAMPLES = frozenset(
         "json_placeholder",
         "mailchimp",
         "microsoft_graph",
+        "microsoft_graph_app",
         "notion",
         "okta_service_app",
         "open_weather_map",
@@ -966,6 +967,7 @@ def _check_examples_tested(specs: set[str]) -> None:
         "app_store_connect",
         "google_sheets_service",
         "okta_service_app",
+        "microsoft_graph_app",
     }
     tested = {example.stem for example in EXAMPLES} | oauth | scripted | own_servers
     assert sorted(PROJECT_EXAMPLES - specs) == [], "a project example is missing"
