@@ -444,6 +444,12 @@ def test_private_key_jwt_algorithms_and_kid(
             audience=oauth2_server.token_url(),
         )
         assert claims["iss"] == claims["sub"] == "signer"
+    # The server really checks the algorithm: one it does not allow is refused.
+    oauth2_server.assertion_algorithms = ["RS256"]
+    refused = getattr(module, name)(**arguments)
+    with refused, pytest.raises(module.OAuth2Error) as caught:
+        refused.get_thing()
+    assert caught.value.error == "invalid_client"
     # The other kind of key is refused when the client is made, unseen.
     other = PRIVATE_PEM if ec_key else EC_PRIVATE_PEM
     kind = "EC P-256" if ec_key else "RSA"
