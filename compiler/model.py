@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .auth_checks import header_credentials
 from .diagnostics import SpecError
-from .fieldpath import Segment, key_path, parse_path, store_key, token_path
+from .fieldpath import (
+    Segment,
+    key_path,
+    parse_path,
+    session_path,
+    store_key,
+    token_path,
+)
 from .load import LoadedSpec
 from .names import env_var, pascal_case, python_name, snake_case
 from .semantics import MERGE_FIELD, credential_names
@@ -631,11 +638,15 @@ class SessionAuth:
     login_fields: tuple[tuple[str, str], ...]
     token_source: Literal["Body", "Header", "Cookie"]
     token_name: str
-    expires_in_path: str | None
+    # TokenPath and ExpiresInPath as parsed field paths (fieldpath.session_path).
+    expires_in_path: tuple[Segment, ...] | None
     expires_in: int | None
     header: str
     format: str
     kind: Literal["Session"] = "Session"
+    token_path: tuple[Segment, ...] = ()
+    # The properties LoginFields values name as {{Property}}: name and argument.
+    login_properties: tuple[PathPart, ...] = ()
 
     @property
     def exports(self) -> tuple[str, ...]:
@@ -1459,7 +1470,13 @@ def _session(data: dict[str, Any], properties: dict[str, Property]) -> SessionAu
         source, name = "Cookie", data["TokenCookie"]
     login_format = data.get("LoginFormat", "Json")
     fields = data.get("LoginFields")
+    used: dict[str, PathPart] = {}
+    for value in (fields or {}).values() if login_format != "Basic" else ():
+        for part in _split_template(value, properties, {}):
+            if part.from_property:
+                used.setdefault(part.text, part)
     return SessionAuth(
+        login_properties=tuple(used.values()),
         login_url=data["LoginUrl"],
         login_url_parts=_split_template(data["LoginUrl"], properties, {}),
         login_format=login_format,
@@ -1472,7 +1489,10 @@ def _session(data: dict[str, Any], properties: dict[str, Property]) -> SessionAu
         ),
         token_source=source,
         token_name=name,
-        expires_in_path=data.get("ExpiresInPath"),
+        token_path=session_path(name) if source == "Body" else (),
+        expires_in_path=(
+            session_path(data["ExpiresInPath"]) if "ExpiresInPath" in data else None
+        ),
         expires_in=data.get("ExpiresIn"),
         header=data.get("Header", "Authorization"),
         format=data.get("Format", "Bearer {Token}"),
