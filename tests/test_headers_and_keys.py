@@ -451,3 +451,39 @@ Methods:
     with module.WhoClient(username="ann", password="pw", transport=recorder) as client:
         assert client.get() == {"authenticated": True, "user": "ann"}
     assert recorder.requests[0].headers["X-User"] == "user ann"
+
+
+def test_the_api_key_in_a_second_header_sync_and_async(
+    httpbin: Any, tmp_path: Path
+) -> None:
+    spec = f"""\
+SpecVersion: 1
+Name: Twice
+BaseUrl: {httpbin.url}/anything
+Headers: {{ X-Key-Again: "key={{{{ApiKey}}}}" }}
+Authentication:
+  {{ AuthType: ApiKey, Header: Authorization, Format: "Bearer {{ApiKey}}" }}
+Methods:
+  - {{ Name: Get, HttpMethod: GET, EndPoint: /x }}
+"""
+    module = compile_text(spec, tmp_path)
+    recorder = Recorder()
+    with module.TwiceClient(api_key="k-9", transport=recorder) as client:
+        echo = client.get()
+    assert sent_headers(recorder.requests[0]) == {
+        "authorization": "Bearer k-9",
+        "x-key-again": "key=k-9",
+    }
+    assert httpx.Headers(echo["headers"])["X-Key-Again"] == "key=k-9"
+    async_recorder = AsyncRecorder()
+
+    async def run() -> None:
+        async with module.AsyncTwiceClient(
+            api_key="k-9", transport=async_recorder
+        ) as client:
+            await client.get()
+
+    asyncio.run(run())
+    assert sent_headers(async_recorder.requests[0]) == sent_headers(
+        recorder.requests[0]
+    )
