@@ -15,7 +15,13 @@ from .diagnostics import Diagnostic
 from .load import JsonPath, LoadedSpec
 from .names import python_name
 
-__all__ = ["api_key_names", "api_key_targets", "auth_extra_errors"]
+__all__ = [
+    "api_key_names",
+    "api_key_targets",
+    "auth_extra_errors",
+    "header_credentials",
+    "secret_credentials",
+]
 
 _MERGE_FIELD = re.compile(r"\{\{(.*?)\}\}")
 # Headers the client sets itself from the request.
@@ -32,6 +38,56 @@ def api_key_names(auth: dict[str, Any]) -> list[tuple[str, JsonPath]]:
         (python_name(key, key["Name"]), ("Authentication", "Keys", i, "Name"))
         for i, key in enumerate(auth["Keys"])
     ]
+
+
+# The credentials a header may carry, by their {{Name}}, for their constructor argument.
+_HEADER_CREDENTIALS = {
+    "api_key": "ApiKey",
+    "client_id": "ClientId",
+    "username": "Username",
+}
+# The secrets the authentication keeps to itself, by their {{Name}}.
+_SECRET_CREDENTIALS = {
+    "client_secret": ("ClientSecret", "the client secret"),
+    "password": ("Password", "the password"),
+    "private_key": ("PrivateKey", "the client's private key"),
+    "key": ("Key", "the signing key"),
+    "rsa_key": ("RsaKey", "the RSA private key"),
+    "token": ("Token", "the OAuth 1 access token"),
+    "token_secret": ("TokenSecret", "the token secret"),
+    "service_account_key": ("ServiceAccountKey", "the service account key"),
+}
+
+
+def header_credentials(auth: dict[str, Any]) -> dict[str, str]:
+    """The credentials a Headers value may hold as ``{{Name}}`` (an ApiKey connector's
+    key or Keys, a client id, a username), each with its constructor argument."""
+    from .semantics import credential_names
+
+    if auth["AuthType"] == "ApiKey" and "Keys" in auth:
+        return {
+            key["Name"]: name
+            for key, (name, _) in zip(auth["Keys"], api_key_names(auth), strict=True)
+        }
+    return {
+        _HEADER_CREDENTIALS[name]: name
+        for name, _ in credential_names(auth)
+        if name in _HEADER_CREDENTIALS
+    }
+
+
+def secret_credentials(auth: dict[str, Any]) -> dict[str, str]:
+    """The secrets of the authentication a header must not hold, by ``{{Name}}``, with
+    what they are; an AuthFields field is one too."""
+    from .semantics import credential_names
+
+    if auth["AuthType"] == "AuthFields":
+        return {field["Name"]: "an AuthFields field" for field in auth["Fields"]}
+    return dict(
+        _SECRET_CREDENTIALS[name]
+        for name, _ in credential_names(auth)
+        if name in _SECRET_CREDENTIALS
+    )
 
 
 def api_key_targets(auth: dict[str, Any]) -> dict[tuple[str, str], str]:
@@ -60,7 +116,7 @@ def auth_extra_errors(spec: LoadedSpec) -> Iterator[Diagnostic]:
     properties = {p["Name"]: p for p in data.get("Properties", [])}
     connector: dict[str, str] = data.get("Headers", {})
     yield from _header_errors(
-        checker, ("Headers",), connector, properties, targets, None
+        checker, ("Headers",), connector, properties, targets, None, auth
     )
     sent = {name.lower() for name in connector}
     for i, method in enumerate(data["Methods"]):
@@ -68,7 +124,7 @@ def auth_extra_errors(spec: LoadedSpec) -> Iterator[Diagnostic]:
             continue
         path: JsonPath = ("Methods", i, "Headers")
         yield from _header_errors(
-            checker, path, method["Headers"], properties, targets, method
+            checker, path, method["Headers"], properties, targets, method, auth
         )
         for name, value in method["Headers"].items():
             if value is None and name.lower() not in sent:
@@ -83,6 +139,51 @@ def auth_extra_errors(spec: LoadedSpec) -> Iterator[Diagnostic]:
         yield from _key_errors(checker, auth)
     if auth["AuthType"] == "OAuth2":
         yield from _token_request_errors(checker, auth, properties)
+        yield from _assertion_errors(spec, auth, properties)
+
+
+# The keys of a PrivateKeyJwt client assertion's signature and headers.
+_ASSERTION_KEYS = ("Algorithm", "KeyId", "CertificateThumbprint")
+_THUMBPRINT = re.compile(r"(?:[0-9A-Fa-f]{2}:?){19}[0-9A-Fa-f]{2}|[A-Za-z0-9_-]{27}")
+
+
+def _assertion_errors(
+    spec: LoadedSpec, auth: dict[str, Any], properties: dict[str, dict[str, Any]]
+) -> Iterator[Diagnostic]:
+    """Algorithm, KeyId and CertificateThumbprint of an OAuth 2 connector."""
+    from .session_jwt import _check_merge_fields
+
+    client_auth = auth.get("ClientAuthentication", "Basic")
+    for key in _ASSERTION_KEYS:
+        if key not in auth:
+            continue
+        if client_auth != "PrivateKeyJwt":
+            yield spec.diagnostic(
+                ("Authentication", key),
+                f"{key} without ClientAuthentication PrivateKeyJwt, the client "
+                "authentication that signs an assertion with the client's key",
+                "remove it, or use ClientAuthentication PrivateKeyJwt",
+                key=True,
+            )
+            continue
+        if key == "Algorithm":
+            continue
+        value: str = auth[key]
+        yield from _check_merge_fields(
+            spec, ("Authentication", key), key, value, properties
+        )
+        if (
+            key == "CertificateThumbprint"
+            and not _MERGE_FIELD.search(value)
+            and not _THUMBPRINT.fullmatch(value.strip())
+        ):
+            yield spec.diagnostic(
+                ("Authentication", key),
+                f"CertificateThumbprint {value!r} is not a SHA-1 thumbprint",
+                "write the certificate's thumbprint as 40 hex digits (as the Azure "
+                "portal shows it) or in base64url (27 characters), or a "
+                "{{Property}} that holds it",
+            )
 
 
 def _header_errors(
@@ -92,11 +193,14 @@ def _header_errors(
     properties: dict[str, dict[str, Any]],
     targets: dict[tuple[str, str], str],
     method: dict[str, Any] | None,
+    auth: dict[str, Any],
 ) -> Iterator[Diagnostic]:
     from .wire_rules import HEADER_NAME
     from .wire_rules import header_value_problem as _header_value_problem
 
     spec: LoadedSpec = checker.spec
+    credentials = header_credentials(auth)
+    secrets = secret_credentials(auth)
     seen: dict[str, str] = {}
     parameters = {
         p["TargetName"].lower()
@@ -150,12 +254,22 @@ def _header_errors(
         for match in fields:
             field = match.group(1).strip()
             span = (value, match.start())
-            if field not in properties:
+            if field not in properties and field in credentials:
+                continue
+            if field not in properties and field in secrets:
+                yield spec.diagnostic(
+                    where,
+                    f"header '{name}' uses {{{{{field}}}}}, {secrets[field]}, a "
+                    "secret the authentication sends only where its protocol puts it",
+                    _secret_hint(credentials),
+                    span=span,
+                )
+            elif field not in properties:
                 yield spec.diagnostic(
                     where,
                     f"header '{name}' uses {{{{{field}}}}}, which is not a declared "
                     "property",
-                    _declare_hint(field, list(properties)),
+                    _declare_hint(field, [*properties, *credentials]),
                     span=span,
                 )
             elif properties[field].get("IsOptional") and (
@@ -183,6 +297,15 @@ def _header_errors(
                 "declare a Sensitive property and write its {{Name}} here, so the "
                 "value is supplied at run time",
             )
+
+
+def _secret_hint(credentials: dict[str, str]) -> str:
+    allowed = ", ".join("{{" + name + "}}" for name in credentials)
+    return (
+        "remove it; "
+        + (f"a header may carry {allowed}, or " if allowed else "a header may carry ")
+        + "a Sensitive property's {{Name}} for a second secret"
+    )
 
 
 def _key_errors(checker: Any, auth: dict[str, Any]) -> Iterator[Diagnostic]:

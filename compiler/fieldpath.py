@@ -32,6 +32,7 @@ __all__ = [
     "key_path",
     "parse_path",
     "path_text",
+    "session_path",
     "store_key",
     "token_path",
 ]
@@ -42,6 +43,7 @@ _NAME = re.compile(r"[\w$-]+")
 _INTEGER = re.compile(r"-?[0-9]+")
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _PATH_MARKS = re.compile(r'[.\[\]"]')
+_SESSION_MARKS = re.compile(r'[\[\]"]')
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,21 @@ def token_path(text: str) -> tuple[Segment, ...]:
             return parse_path(text)
         except PathError:
             return (text,)
+    return parse_path(text)
+
+
+def session_path(text: str) -> tuple[Segment, ...]:
+    """Where a Session TokenPath or ExpiresInPath is: parse_path's path, except that a
+    value holding none of ``[ ] "`` keeps the meaning it had before these were paths:
+    names joined by dots, a whole number picking a list item (``data.0.token`` is
+    ``data[0].token``), other characters part of a name (``@token``, ``-1``)."""
+    if text and not _SESSION_MARKS.search(text):
+        parts = text.split(".")
+        if all(parts):
+            return tuple(
+                int(part) if part.isascii() and part.isdigit() else part
+                for part in parts
+            )
     return parse_path(text)
 
 

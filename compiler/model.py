@@ -14,8 +14,16 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
+from .auth_checks import header_credentials
 from .diagnostics import SpecError
-from .fieldpath import Segment, key_path, parse_path, store_key, token_path
+from .fieldpath import (
+    Segment,
+    key_path,
+    parse_path,
+    session_path,
+    store_key,
+    token_path,
+)
 from .load import LoadedSpec
 from .names import env_var, pascal_case, python_name, snake_case
 from .semantics import MERGE_FIELD, credential_names
@@ -202,6 +210,8 @@ class PathPart:
     # For a field: the Python expression that holds the value.
     argument: Identifier | None = None
     from_property: bool = False
+    # A credential (constructor argument) in a header value (issue 11).
+    from_credential: bool = False
 
 
 @dataclass(frozen=True)
@@ -509,6 +519,18 @@ class OAuth2Auth:
     expires_in_path: tuple[Segment, ...] = ("expires_in",)
     refresh_expires_in_path: tuple[Segment, ...] = ("refresh_token_expires_in",)
     instance_url_path: tuple[Segment, ...] | None = None
+    # PrivateKeyJwt: the assertion's JWS algorithm, and its kid and x5t headers (text
+    # with {{Property}} fields), or None.
+    assertion_algorithm: str = "RS256"
+    assertion_key_id_parts: tuple[PathPart, ...] | None = None
+    certificate_thumbprint_parts: tuple[PathPart, ...] | None = None
+
+    @property
+    def assertion_key_class(self) -> Identifier:
+        """The joserfc key class the assertions are signed with."""
+        if self.client_assertion == "HS256":
+            return Identifier("OctKey")
+        return Identifier("ECKey" if self.client_assertion == "ES256" else "RSAKey")
 
     @property
     def nested_token_response(self) -> bool:
@@ -543,9 +565,10 @@ class OAuth2Auth:
         """The JWS algorithm of the client's RFC 7523 assertions, if it sends any."""
         if self.grant == "JwtBearer":
             return "RS256"  # the grant itself is an assertion (RFC 7523 2.1)
-        return {"PrivateKeyJwt": "RS256", "ClientSecretJwt": "HS256"}.get(
-            self.client_authentication
-        )
+        return {
+            "PrivateKeyJwt": self.assertion_algorithm,
+            "ClientSecretJwt": "HS256",
+        }.get(self.client_authentication)
 
     @property
     def grant_type(self) -> str:
@@ -616,11 +639,15 @@ class SessionAuth:
     login_fields: tuple[tuple[str, str], ...]
     token_source: Literal["Body", "Header", "Cookie"]
     token_name: str
-    expires_in_path: str | None
+    # TokenPath and ExpiresInPath as parsed field paths (fieldpath.session_path).
+    expires_in_path: tuple[Segment, ...] | None
     expires_in: int | None
     header: str
     format: str
     kind: Literal["Session"] = "Session"
+    token_path: tuple[Segment, ...] = ()
+    # The properties LoginFields values name as {{Property}}: name and argument.
+    login_properties: tuple[PathPart, ...] = ()
 
     @property
     def exports(self) -> tuple[str, ...]:
@@ -888,13 +915,27 @@ class Connector:
 
     @property
     def header_properties(self) -> tuple[Identifier, ...]:
-        """Arguments of the properties whose values go into Headers, in order."""
+        """Arguments of the properties and credentials whose values go into Headers,
+        in order (each is checked when the client is made)."""
         names: dict[Identifier, None] = {}
         for header in (*self.headers, *(h for m in self.methods for h in m.headers)):
             for part in header.parts:
-                if part.from_property and part.argument is not None:
+                if (part.from_property or part.from_credential) and part.argument:
                     names[part.argument] = None
         return tuple(names)
+
+    @property
+    def method_header_credentials(self) -> tuple[PathPart, ...]:
+        """Credentials in a method's own Headers (not the connector's, which are
+        computed once), kept by the client for its calls."""
+        found: dict[str, PathPart] = {}
+        for method in self.methods:
+            for header in method.headers:
+                if not header.shared:
+                    for part in header.parts:
+                        if part.from_credential:
+                            found.setdefault(part.text, part)
+        return tuple(found.values())
 
     @property
     def uses_strftime(self) -> bool:
@@ -947,9 +988,14 @@ def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:
     by_name = {p.name: p for p in properties}
     default_format = data.get("RequestFormat", "Json")
     connector_retries = data.get("Retries", {})
-    headers = _headers(data.get("Headers", {}), by_name, shared=True)
+    # Credentials a header may hold, by their {{Name}} (issue 11).
+    held = {
+        name: Identifier(argument)
+        for name, argument in header_credentials(auth_data).items()
+    }
+    headers = _headers(data.get("Headers", {}), by_name, shared=True, credentials=held)
     methods = tuple(
-        _method(m, by_name, default_format, connector_retries, headers)
+        _method(m, by_name, default_format, connector_retries, headers, held)
         for m in data["Methods"]
     )
     auth = _auth(auth_data, by_name)
@@ -1158,10 +1204,16 @@ def _response_field(data: dict[str, Any]) -> ResponseField:
 
 
 def _headers(
-    data: dict[str, str | None], properties: dict[str, Property], *, shared: bool
+    data: dict[str, str | None],
+    properties: dict[str, Property],
+    *,
+    shared: bool,
+    credentials: dict[str, Identifier] | None = None,
 ) -> tuple[HeaderValue, ...]:
     return tuple(
-        HeaderValue(name, _split_template(value, properties, {}), shared)
+        HeaderValue(
+            name, _split_template(value, properties, {}, credentials or {}), shared
+        )
         for name, value in data.items()
         if value is not None
     )
@@ -1171,6 +1223,7 @@ def _method_headers(
     data: dict[str, str | None],
     properties: dict[str, Property],
     connector: tuple[HeaderValue, ...],
+    credentials: dict[str, Identifier],
 ) -> tuple[HeaderValue, ...]:
     """The connector's headers, those the method names replaced (in place) or left
     out (null), then the method's new ones. Names match without regard to case."""
@@ -1182,9 +1235,14 @@ def _method_headers(
             continue
         name, value = own.pop(header.name.lower())
         if value is not None:
-            result.append(HeaderValue(name, _split_template(value, properties, {})))
+            result.append(
+                HeaderValue(name, _split_template(value, properties, {}, credentials))
+            )
     new = {name: value for name, value in own.values()}
-    return (*result, *_headers(new, properties, shared=False))
+    return (
+        *result,
+        *_headers(new, properties, shared=False, credentials=credentials),
+    )
 
 
 def _spelt_as_parameters(
@@ -1211,6 +1269,7 @@ def _method(
     default_format: str,
     connector_retries: dict[str, Any],
     headers: tuple[HeaderValue, ...] = (),
+    credentials: dict[str, Identifier] | None = None,
 ) -> Method:
     request_format = data.get("RequestFormat", default_format)
     parameters = tuple(
@@ -1235,7 +1294,10 @@ def _method(
         if "Retries" in data
         else None,
         headers=_spelt_as_parameters(
-            _method_headers(data.get("Headers", {}), properties, headers), parameters
+            _method_headers(
+                data.get("Headers", {}), properties, headers, credentials or {}
+            ),
+            parameters,
         ),
         xml_root=data.get("XmlRoot", "Request"),
         response_fields=tuple(
@@ -1245,9 +1307,13 @@ def _method(
 
 
 def _split_template(
-    template: str, properties: dict[str, Property], merge: dict[str, Parameter]
+    template: str,
+    properties: dict[str, Property],
+    merge: dict[str, Parameter],
+    credentials: dict[str, Identifier] | None = None,
 ) -> tuple[PathPart, ...]:
-    """``/lists/{{ListId}}/members`` -> literal, field, literal parts."""
+    """``/lists/{{ListId}}/members`` -> literal, field, literal parts (a header's
+    field may also be a credential, when no property has its name)."""
     parts: list[PathPart] = []
     position = 0
     for match in MERGE_FIELD.finditer(template):
@@ -1256,6 +1322,8 @@ def _split_template(
         name = match.group(1).strip()
         if name in merge:
             parts.append(PathPart(name, merge[name].python_name))
+        elif credentials and name in credentials and name not in properties:
+            parts.append(PathPart(name, credentials[name], from_credential=True))
         else:
             parts.append(
                 PathPart(name, properties[name].python_name, from_property=True)
@@ -1324,6 +1392,9 @@ def _oauth2(data: dict[str, Any], properties: dict[str, Property]) -> OAuth2Auth
     def parts(key: str) -> tuple[PathPart, ...]:
         return _split_template(data[key], properties, {}) if key in data else ()
 
+    def optional_parts(key: str) -> tuple[PathPart, ...] | None:
+        return _split_template(data[key], properties, {}) if key in data else None
+
     response: dict[str, Any] = data.get("TokenResponse", {})
     paths = {
         key: token_path(response.get(key, default))
@@ -1370,6 +1441,9 @@ def _oauth2(data: dict[str, Any], properties: dict[str, Property]) -> OAuth2Auth
         min_refresh_token_lifetime=data.get("MinRefreshTokenLifetime", 43200),
         token_request_format=data.get("TokenRequestFormat", "Form"),
         instance_url_field=None if instance_path is None else store_key(instance_path),
+        assertion_algorithm=data.get("Algorithm", "RS256"),
+        assertion_key_id_parts=optional_parts("KeyId"),
+        certificate_thumbprint_parts=optional_parts("CertificateThumbprint"),
         client_id_name=data.get("TokenRequestNames", {}).get("ClientId", "client_id"),
         client_secret_name=data.get("TokenRequestNames", {}).get(
             "ClientSecret", "client_secret"
@@ -1397,7 +1471,13 @@ def _session(data: dict[str, Any], properties: dict[str, Property]) -> SessionAu
         source, name = "Cookie", data["TokenCookie"]
     login_format = data.get("LoginFormat", "Json")
     fields = data.get("LoginFields")
+    used: dict[str, PathPart] = {}
+    for value in (fields or {}).values() if login_format != "Basic" else ():
+        for part in _split_template(value, properties, {}):
+            if part.from_property:
+                used.setdefault(part.text, part)
     return SessionAuth(
+        login_properties=tuple(used.values()),
         login_url=data["LoginUrl"],
         login_url_parts=_split_template(data["LoginUrl"], properties, {}),
         login_format=login_format,
@@ -1410,7 +1490,10 @@ def _session(data: dict[str, Any], properties: dict[str, Property]) -> SessionAu
         ),
         token_source=source,
         token_name=name,
-        expires_in_path=data.get("ExpiresInPath"),
+        token_path=session_path(name) if source == "Body" else (),
+        expires_in_path=(
+            session_path(data["ExpiresInPath"]) if "ExpiresInPath" in data else None
+        ),
         expires_in=data.get("ExpiresIn"),
         header=data.get("Header", "Authorization"),
         format=data.get("Format", "Bearer {Token}"),

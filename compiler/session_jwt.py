@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .diagnostics import Diagnostic, did_you_mean
+from .fieldpath import PathError, session_path
 from .load import JsonPath, LoadedSpec
 from .names import python_name
 from .oauth2 import _check_url
@@ -157,6 +158,19 @@ def _session_errors(spec: LoadedSpec, auth: dict[str, Any]) -> Iterator[Diagnost
             "keep one of TokenPath, TokenHeader and TokenCookie",
             key=True,
         )
+    for key in ("TokenPath", "ExpiresInPath"):
+        text = auth.get(key)
+        if text is None:
+            continue
+        try:
+            session_path(text)
+        except PathError as exc:
+            yield spec.diagnostic(
+                ("Authentication", key),
+                f"{key} '{text}': {exc.message}",
+                exc.hint,
+                span=(text, exc.index),
+            )
     login_format = auth.get("LoginFormat", "Json")
     fields: dict[str, str] | None = auth.get("LoginFields")
     if fields is not None and login_format == "Basic":
@@ -168,17 +182,22 @@ def _session_errors(spec: LoadedSpec, auth: dict[str, Any]) -> Iterator[Diagnost
             key=True,
         )
     elif fields is not None:
-        yield from _check_login_fields(spec, fields)
+        yield from _check_login_fields(spec, fields, properties)
     yield from _check_reserved_names(spec, data, SESSION_ARGUMENTS)
 
 
 def _check_login_fields(
-    spec: LoadedSpec, fields: dict[str, str]
+    spec: LoadedSpec, fields: dict[str, str], properties: dict[str, Any]
 ) -> Iterator[Diagnostic]:
     used: set[str] = set()
     for name, value in fields.items():
         path: JsonPath = ("Authentication", "LoginFields", name)
-        placeholders = PLACEHOLDER.findall(value)
+        # {{Property}} fields, filled in from the client's properties (issue 11).
+        merged = MERGE_FIELD.findall(value)
+        yield from _check_merge_fields(
+            spec, path, f"LoginFields '{name}'", value, properties
+        )
+        placeholders = PLACEHOLDER.findall(MERGE_FIELD.sub("", value))
         for placeholder in placeholders:
             if placeholder in LOGIN_PLACEHOLDERS:
                 used.add(placeholder)
@@ -187,10 +206,13 @@ def _check_login_fields(
                 path,
                 f"LoginFields value of '{name}' uses {{{placeholder}}}, which is "
                 "not a credential",
-                did_you_mean(placeholder, list(LOGIN_PLACEHOLDERS))
+                f"write {{{{{placeholder}}}}}, with two braces, for the property's "
+                "value"
+                if placeholder in properties
+                else did_you_mean(placeholder, list(LOGIN_PLACEHOLDERS))
                 or "use {Username} or {Password}; other values are written as they are",
             )
-        if not placeholders and SECRET_FIELD.search(name):
+        if not placeholders and not merged and SECRET_FIELD.search(name):
             yield spec.diagnostic(
                 path,
                 f"LoginFields '{name}' holds a literal value, which would be a "

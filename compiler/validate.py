@@ -67,8 +67,6 @@ PATTERN_MESSAGES = {
     "Script": "must be a relative path to a .py file",
     # AuthType Session and Jwt (compiler/session_jwt.py has their other checks).
     "TokenFormat": "must contain {Token}, which stands for the token",
-    "TokenPath": "must be field names joined by single dots",
-    "ExpiresInPath": "must be field names joined by single dots",
     "TokenHeader": "is not a valid HTTP header name",
     "TokenCookie": "is not a valid cookie name",
     "XmlRoot": "must be an XML element name",

@@ -48,7 +48,9 @@ from authlib.oauth2.rfc7523 import (  # type: ignore[import-untyped]
 )
 from authlib.oauth2.rfc7636 import CodeChallenge  # type: ignore[import-untyped]
 from flask import Flask, Response, jsonify, request
-from joserfc.jwk import OctKey, RSAKey
+from joserfc import jwt as jose_jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import ECKey, OctKey, RSAKey
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 __all__ = ["REDIRECT_URI", "OAuth2TestServer", "RegisteredClient", "running_server"]
@@ -192,6 +194,9 @@ class OAuth2TestServer:
         self.refuse_tokens = False  # the API refuses every access token (401)
         self.token_delay = 0.0
         self.assertion_ids: list[str] = []  # the jti of every accepted assertion
+        # The JWS algorithms client assertions may use (authlib's default, joserfc's
+        # recommended ones, when None: RS256, ES256 and HS256).
+        self.assertion_algorithms: list[str] | None = None
         # False: Basic client credentials are read as they are (UTF-8), without
         # RFC 6749 2.3.1's form decoding, as some providers' token endpoints do.
         self.basic_form_decoding = True
@@ -307,6 +312,13 @@ class OAuth2TestServer:
         def api(path: str) -> Response:
             with self.lock:
                 self.resource_requests += 1
+            if path == "queryAll":
+                # Salesforce-style paging: the next page's absolute URL on this host.
+                page = int(request.args.get("page", "1"))
+                body: dict[str, Any] = {"records": [{"Id": f"00{page}"}]}
+                if page == 1:
+                    body["nextRecordsUrl"] = f"{self.url}/api/queryAll?page=2"
+                return jsonify(body)
             return jsonify(
                 path=path,
                 method=request.method,
@@ -499,8 +511,24 @@ class _ClientAssertion(JWTBearerClientAssertion):  # type: ignore[misc]
 
     def resolve_client_public_key(self, client: RegisteredClient) -> Any:
         if self.CLIENT_AUTH_METHOD == "private_key_jwt":
-            return RSAKey.import_key(client.public_key or "")
+            pem = client.public_key or ""
+            try:
+                return RSAKey.import_key(pem)
+            except (ValueError, TypeError, JoseError):
+                return ECKey.import_key(pem)
         return OctKey.import_key((client.client_secret or "").encode("utf-8"))
+
+    def process_assertion_claims(self, assertion: str, resolve_key: Any) -> Any:
+        algorithms = self.server.assertion_algorithms
+        if algorithms is None:
+            return super().process_assertion_claims(assertion, resolve_key)
+        # authlib's own step, with the algorithms this server allows.
+        try:
+            token = jose_jwt.decode(assertion, resolve_key, algorithms=algorithms)
+        except JoseError as error:
+            raise InvalidClientError(description=error.description) from error
+        self.verify_claims(token.claims)
+        return token.claims
 
 
 class _Validator(BearerTokenValidator):  # type: ignore[misc]

@@ -15,7 +15,7 @@ import base64
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
@@ -58,6 +58,8 @@ class SessionServer:
     expires_in: int | None = 3600
     login_delay: float = 0.0  # seconds a login takes (to make threads meet)
     refuse_all: bool = False  # the API answers 401 to every token
+    # Reshapes the login's JSON body (the token nested elsewhere), when set.
+    envelope: Callable[[dict[str, object]], object] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     requests: list[Recorded] = field(default_factory=list)
     live: dict[str, float] = field(default_factory=dict)  # token -> expiry
@@ -125,7 +127,7 @@ class SessionServer:
                 if self.expires_in is not None:
                     session["expires_in"] = self.expires_in
                 body = {"data": {"session": session}}
-            answer = jsonify(body)
+            answer = jsonify(body if self.envelope is None else self.envelope(body))
             if self.token_in == "header":
                 answer.headers["X-Subject-Token"] = token
             if self.token_in == "cookie":

@@ -13,6 +13,7 @@ from compiler.fieldpath import (
     key_path,
     parse_path,
     path_text,
+    session_path,
     store_key,
     token_path,
 )
@@ -139,3 +140,25 @@ def test_token_response_paths(
 def test_token_response_path_refusals(text: str) -> None:
     with pytest.raises(PathError):
         token_path(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "segments"),
+    [
+        ("data.session.token", ("data", "session", "token")),
+        ("data.0.token", ("data", 0, "token")),  # the old meaning: a list item
+        ("@token", ("@token",)),
+        ("x.-1", ("x", "-1")),  # never an index before paths
+        ('data[-1]["a.b"]', ("data", -1, "a.b")),
+    ],
+)
+def test_session_paths_keep_old_dotted_values(
+    text: str, segments: tuple[str | int, ...]
+) -> None:
+    assert session_path(text) == segments
+
+
+def test_session_path_errors_are_located() -> None:
+    with pytest.raises(PathError) as caught:
+        session_path("data..token")
+    assert caught.value.index == 4

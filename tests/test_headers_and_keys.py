@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.oauth2_server import OAuth2TestServer, RegisteredClient
 from tests.support import compile_text, import_generated
 from tests.test_wire import AsyncRecorder, Recorder
 
@@ -326,3 +327,163 @@ Methods:
     client.get()
     client.get(api_version="2")
     assert [r.headers.get_list("api-version") for r in seen] == [["1"], ["2"]]
+
+
+# -- credentials in Headers (issue 11 gap) -----------------------------------------
+
+
+def test_twitch_client_id_header_from_the_credential(
+    httpbin: Any, oauth2_server: OAuth2TestServer
+) -> None:
+    """specs/twitch.yaml: Headers Client-Id: "{{ClientId}}" sends the OAuth 2 client
+    id beside the bearer token from the authlib server, sync and async."""
+    twitch = import_generated("twitch")
+    oauth2_server.register(
+        RegisteredClient(
+            "twitch-app", "twitch-secret", "client_secret_post", ("client_credentials",)
+        )
+    )
+    arguments: dict[str, Any] = {
+        "client_id": "twitch-app",
+        "client_secret": "twitch-secret",
+        "token_endpoint": oauth2_server.token_url(),
+        "base_url": f"{httpbin.url}/anything",
+    }
+    recorder = Recorder()
+    with twitch.TwitchClient(**arguments, transport=recorder) as client:
+        echo = client.get_users(login="alice")
+        client.get_games()
+        text = repr(client)
+    api = [r for r in recorder.requests if "/anything/" in r.url.path]
+    assert [sent_headers(r) for r in api] == [
+        {"client-id": "twitch-app", "authorization": api[0].headers["Authorization"]}
+    ] * 2
+    assert api[0].headers["Authorization"].startswith("Bearer ")
+    assert httpx.Headers(echo["headers"])["Client-Id"] == "twitch-app"
+    assert "twitch-secret" not in text
+
+    async_recorder = AsyncRecorder()
+
+    async def run() -> None:
+        async with twitch.AsyncTwitchClient(
+            **arguments, transport=async_recorder
+        ) as client:
+            await client.get_games(name="Chess")
+
+    asyncio.run(run())
+    sent = [r for r in async_recorder.requests if "/anything/" in r.url.path]
+    assert sent_headers(sent[0])["client-id"] == "twitch-app"
+    assert oauth2_server.token_requests["client_credentials"] == 2
+
+
+CREDENTIAL_HEADERS = """\
+SpecVersion: 1
+Name: Held
+BaseUrl: {base}
+Headers:
+  X-Key-Copy: "k={{{{ApiKey}}}}"
+  X-Sign: "{{{{Signature}}}}"
+Authentication:
+  AuthType: ApiKey
+  Keys:
+    - {{ Name: ApiKey, Header: Authorization, Format: "Token {{ApiKey}}" }}
+    - {{ Name: Signature, QueryParameter: sig }}
+Methods:
+  - {{ Name: Get, HttpMethod: GET, EndPoint: /get }}
+  - Name: Other
+    HttpMethod: GET
+    EndPoint: /get
+    Headers: {{ X-Sign: null, X-Own: "own {{{{Signature}}}}" }}
+"""
+
+
+def test_keys_in_connector_and_method_headers(
+    httpbin: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    module = compile_text(CREDENTIAL_HEADERS.format(base=httpbin.url), tmp_path)
+    caplog.set_level(logging.DEBUG)
+    recorder = Recorder()
+    with module.HeldClient(
+        api_key="key-1", signature="sig-2", transport=recorder
+    ) as client:
+        client.get()
+        client.other()
+        text = repr(client) + repr(client._http.auth)
+    assert [sent_headers(r) for r in recorder.requests] == [
+        {"authorization": "Token key-1", "x-key-copy": "k=key-1", "x-sign": "sig-2"},
+        {"authorization": "Token key-1", "x-key-copy": "k=key-1", "x-own": "own sig-2"},
+    ]
+    for logged in (text, caplog.text):
+        assert "key-1" not in logged and "sig-2" not in logged
+
+    async_recorder = AsyncRecorder()
+
+    async def run() -> None:
+        async with module.AsyncHeldClient(
+            api_key="key-1", signature="sig-2", transport=async_recorder
+        ) as client:
+            await client.other()
+
+    asyncio.run(run())
+    assert sent_headers(async_recorder.requests[0]) == sent_headers(
+        recorder.requests[1]
+    )
+    # A credential a header cannot carry is refused when the client is made, unseen.
+    with pytest.raises(ValueError, match="signature goes into a header") as caught:
+        module.HeldClient(api_key="key-1", signature="bad\nsig-2")
+    assert "sig-2" not in str(caught.value)
+
+
+def test_username_in_a_header_of_a_basic_connector(
+    httpbin: Any, tmp_path: Path
+) -> None:
+    spec = f"""\
+SpecVersion: 1
+Name: Who
+BaseUrl: {httpbin.url}
+Headers: {{ X-User: "user {{{{Username}}}}" }}
+Authentication: {{ AuthType: Basic }}
+Methods:
+  - {{ Name: Get, HttpMethod: GET, EndPoint: /basic-auth/ann/pw }}
+"""
+    module = compile_text(spec, tmp_path)
+    recorder = Recorder()
+    with module.WhoClient(username="ann", password="pw", transport=recorder) as client:
+        assert client.get() == {"authenticated": True, "user": "ann"}
+    assert recorder.requests[0].headers["X-User"] == "user ann"
+
+
+def test_the_api_key_in_a_second_header_sync_and_async(
+    httpbin: Any, tmp_path: Path
+) -> None:
+    spec = f"""\
+SpecVersion: 1
+Name: Twice
+BaseUrl: {httpbin.url}/anything
+Headers: {{ X-Key-Again: "key={{{{ApiKey}}}}" }}
+Authentication:
+  {{ AuthType: ApiKey, Header: Authorization, Format: "Bearer {{ApiKey}}" }}
+Methods:
+  - {{ Name: Get, HttpMethod: GET, EndPoint: /x }}
+"""
+    module = compile_text(spec, tmp_path)
+    recorder = Recorder()
+    with module.TwiceClient(api_key="k-9", transport=recorder) as client:
+        echo = client.get()
+    assert sent_headers(recorder.requests[0]) == {
+        "authorization": "Bearer k-9",
+        "x-key-again": "key=k-9",
+    }
+    assert httpx.Headers(echo["headers"])["X-Key-Again"] == "key=k-9"
+    async_recorder = AsyncRecorder()
+
+    async def run() -> None:
+        async with module.AsyncTwiceClient(
+            api_key="k-9", transport=async_recorder
+        ) as client:
+            await client.get()
+
+    asyncio.run(run())
+    assert sent_headers(async_recorder.requests[0]) == sent_headers(
+        recorder.requests[0]
+    )

@@ -286,3 +286,52 @@ Methods:
             "admin": True,
         }
         assert pyjwt.get_unverified_header(token)["kid"] == "k-acme"
+
+
+JWT_HOOKS = '''\
+"""Hooks that check the auth value of a Jwt client is the token the request carries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+def before_action(
+    request: httpx.Request, auth_value: str | None, context: dict[str, Any]
+) -> bool | None:
+    context["token"] = auth_value
+    return auth_value is not None and (
+        request.headers["Authorization"] == "Ghost " + auth_value
+    )
+
+
+def after_action(
+    response: httpx.Response, auth_value: str | None, context: dict[str, Any]
+) -> bool | None:
+    return auth_value is not None and auth_value == context["token"]
+'''
+
+
+@pytest.mark.parametrize("is_async", [False, True])
+def test_hooks_get_the_signed_token(
+    tmp_path: Path, api: JwtServer, is_async: bool
+) -> None:
+    """Issue 11: a Jwt connector's hooks get the token the request carries (was None,
+    which these hooks refuse with HookAborted)."""
+    spec = (Path(__file__).parent.parent / "specs" / "ghost_admin.yaml").read_text()
+    (tmp_path / "hooks.py").write_text(JWT_HOOKS, encoding="utf-8")
+    spec = spec.replace("Properties:", "Script: hooks.py\nProperties:", 1)
+    module = compile_text(spec, tmp_path, "ghost_admin.yaml")
+    if is_async:
+
+        async def run() -> Any:
+            async with _ghost(module, api, is_async=True) as client:
+                return await client.browse_posts()
+
+        answer = asyncio.run(run())
+    else:
+        with _ghost(module, api) as client:
+            answer = client.browse_posts()
+    assert answer["header"]["kid"] == api.keys.ghost_id  # verified by PyJWT

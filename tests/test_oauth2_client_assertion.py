@@ -355,3 +355,205 @@ def test_okta_example_against_authlib(oauth2_server: OAuth2TestServer) -> None:
     assert "token_endpoint='https://acme.okta.com/oauth2/v1/token'" in repr(
         default._auth
     )
+
+
+# -- PrivateKeyJwt: Algorithm, KeyId, CertificateThumbprint (issue 11 gap) -----------
+
+EC_KEY = ec.generate_private_key(ec.SECP256R1())
+EC_PRIVATE_PEM = EC_KEY.private_bytes(
+    serialization.Encoding.PEM,
+    serialization.PrivateFormat.PKCS8,
+    serialization.NoEncryption(),
+).decode()
+EC_PUBLIC_PEM = (
+    EC_KEY.public_key()
+    .public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    .decode()
+)
+ALGORITHM_SPEC = """\
+SpecVersion: 1
+Name: Signed {algorithm}
+BaseUrl: https://api.example.com
+Properties:
+  - {{ Name: Tenant, Description: The tenant. }}
+Authentication:
+  AuthType: OAuth2
+  OAuth2Type: ClientCredentials
+  AccessTokenUrl: https://login.example.com/token
+  ClientAuthentication: PrivateKeyJwt
+  Algorithm: {algorithm}
+  KeyId: "key-{{{{Tenant}}}}"
+Methods:
+  - {{ Name: Get Thing, HttpMethod: GET, EndPoint: /thing }}
+"""
+
+
+@pytest.mark.parametrize("algorithm", ["RS384", "RS512", "PS256", "ES256"])
+def test_private_key_jwt_algorithms_and_kid(
+    algorithm: str,
+    oauth2_server: OAuth2TestServer,
+    compile_spec_text: Callable[[str], ModuleType],
+) -> None:
+    """Each Algorithm signs an assertion that authlib's server (allowing only that
+    algorithm) and PyJWT accept, with the spec's KeyId as its kid, sync and async."""
+    ec_key = algorithm == "ES256"
+    public, private = (
+        (EC_PUBLIC_PEM, EC_PRIVATE_PEM) if ec_key else (PUBLIC_PEM, PRIVATE_PEM)
+    )
+    oauth2_server.register(
+        RegisteredClient(
+            "signer",
+            None,
+            "private_key_jwt",
+            ("client_credentials",),
+            public_key=public,
+        )
+    )
+    oauth2_server.assertion_algorithms = [algorithm]
+    module = compile_spec_text(ALGORITHM_SPEC.format(algorithm=algorithm))
+    name = f"Signed{algorithm.capitalize()}Client"
+    arguments = {
+        "client_id": "signer",
+        "private_key": private,
+        "tenant": "acme",
+        "token_endpoint": oauth2_server.token_url(),
+        "base_url": oauth2_server.api_url(),
+    }
+    with getattr(module, name)(**arguments) as client:
+        assert client.get_thing()["client_id"] == "signer"
+
+    async def run() -> Any:
+        async with getattr(module, "Async" + name)(**arguments) as client:
+            return await client.get_thing()
+
+    assert asyncio.run(run())["client_id"] == "signer"
+    assert len(oauth2_server.assertion_ids) == 2  # both accepted by authlib
+    for form in oauth2_server.token_forms:
+        assertion = form["client_assertion"]
+        assert pyjwt.get_unverified_header(assertion) == {
+            "alg": algorithm,
+            "typ": "JWT",
+            "kid": "key-acme",
+        }
+        claims = pyjwt.decode(
+            assertion,
+            public,
+            algorithms=[algorithm],
+            audience=oauth2_server.token_url(),
+        )
+        assert claims["iss"] == claims["sub"] == "signer"
+    # The server really checks the algorithm: one it does not allow is refused.
+    oauth2_server.assertion_algorithms = ["RS256"]
+    refused = getattr(module, name)(**arguments)
+    with refused, pytest.raises(module.OAuth2Error) as caught:
+        refused.get_thing()
+    assert caught.value.error == "invalid_client"
+    # The other kind of key is refused when the client is made, unseen.
+    other = PRIVATE_PEM if ec_key else EC_PRIVATE_PEM
+    kind = "EC P-256" if ec_key else "RSA"
+    with pytest.raises(ValueError, match=f"private_key is not a PEM {kind} private"):
+        getattr(module, name)(**{**arguments, "private_key": other})
+
+
+def _certificate() -> tuple[bytes, str]:
+    """A self-signed certificate of KEY: its DER bytes and the thumbprint as the
+    Azure portal shows it (upper-case hex)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.oid import NameOID
+
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "graph-app")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(KEY.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .sign(KEY, hashes.SHA256())
+    )
+    der = certificate.public_bytes(serialization.Encoding.DER)
+    return der, certificate.fingerprint(hashes.SHA1()).hex().upper()
+
+
+def test_microsoft_graph_app_example_x5t_against_authlib(
+    oauth2_server: OAuth2TestServer,
+) -> None:
+    """specs/microsoft_graph_app.yaml: PS256 with the certificate's thumbprint, given
+    as the portal's hex, sent as x5t in base64url; every method, sync and async."""
+    import base64
+    import hashlib
+
+    from tests.support import import_generated
+
+    module = import_generated("microsoft_graph_app")
+    der, thumbprint = _certificate()
+    oauth2_server.register(
+        RegisteredClient(
+            "graph-app",
+            None,
+            "private_key_jwt",
+            ("client_credentials",),
+            scope="https://graph.microsoft.com/.default",
+            public_key=PUBLIC_PEM,
+        )
+    )
+    oauth2_server.assertion_algorithms = ["PS256"]
+    arguments = {
+        "client_id": "graph-app",
+        "private_key": PRIVATE_PEM,
+        "tenant_id": "contoso",
+        "certificate_thumbprint": thumbprint,
+        "token_endpoint": oauth2_server.token_url(),
+        "base_url": oauth2_server.api_url(),
+    }
+    with module.MicrosoftGraphAppClient(**arguments) as client:
+        assert client.list_users(top=5)["query"] == {"$top": "5"}
+        assert client.get_user(user_id="ann@contoso.com")["path"] == (
+            "users/ann@contoso.com"
+        )
+
+    async def run() -> Any:
+        async with module.AsyncMicrosoftGraphAppClient(**arguments) as client:
+            return await client.list_users()
+
+    assert asyncio.run(run())["client_id"] == "graph-app"
+    x5t = base64.urlsafe_b64encode(hashlib.sha1(der).digest()).rstrip(b"=").decode()
+    forms = oauth2_server.token_forms
+    assert len(forms) == 2
+    for form in forms:
+        assertion = form["client_assertion"]
+        assert pyjwt.get_unverified_header(assertion) == {
+            "alg": "PS256",
+            "typ": "JWT",
+            "x5t": x5t,
+        }
+        pyjwt.decode(
+            assertion,
+            PUBLIC_PEM,
+            algorithms=["PS256"],
+            audience=oauth2_server.token_url(),
+        )
+    default = module.MicrosoftGraphAppClient(
+        client_id="c",
+        private_key=PRIVATE_PEM,
+        tenant_id="contoso",
+        certificate_thumbprint=x5t,  # base64url is taken as it is
+    )
+    assert default._auth._assertion_header == {"x5t": x5t}
+    assert "https://login.microsoftonline.com/contoso/oauth2/v2.0/token" in repr(
+        default._auth
+    )
+    with pytest.raises(ValueError, match="certificate_thumbprint is not a SHA-1"):
+        module.MicrosoftGraphAppClient(
+            client_id="c",
+            private_key=PRIVATE_PEM,
+            tenant_id="contoso",
+            certificate_thumbprint="not a thumbprint",
+        )

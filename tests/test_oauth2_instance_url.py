@@ -111,3 +111,33 @@ def test_an_instance_url_the_token_must_not_go_to_is_refused(
         client.limits()
     assert oauth2_server.resource_requests == 0
     assert client.token is None
+
+
+def test_a_next_page_on_the_instance_host_is_followed(
+    salesforce: ModuleType, oauth2_server: OAuth2TestServer
+) -> None:
+    # The client's base URL is NOWHERE; the server's next link is absolute, on the
+    # token's instance host: the same site the first page came from (issue 11).
+    oauth2_server.extra_token_fields = {"instance_url": oauth2_server.url}
+    client = client_for(salesforce, oauth2_server)
+    records = list(client.iter_query_all(soql="SELECT Id FROM Account"))
+    assert records == [{"Id": "001"}, {"Id": "002"}]
+    assert oauth2_server.resource_requests == 2
+
+    async def run() -> list[Any]:
+        async with client_for(salesforce, oauth2_server, asynchronous=True) as aclient:
+            return [r async for r in aclient.iter_query_all(soql="SELECT Id")]
+
+    assert asyncio.run(run()) == [{"Id": "001"}, {"Id": "002"}]
+
+
+def test_a_next_page_on_another_host_is_still_refused(
+    salesforce: ModuleType, oauth2_server: OAuth2TestServer
+) -> None:
+    # The instance is "localhost", the next link names 127.0.0.1: another origin.
+    instance = oauth2_server.url.replace("127.0.0.1", "localhost")
+    oauth2_server.extra_token_fields = {"instance_url": instance}
+    client = client_for(salesforce, oauth2_server)
+    with pytest.raises(salesforce.SalesforceError, match=r"another site: 127\.0\.0\.1"):
+        list(client.iter_query_all(soql="SELECT Id FROM Account"))
+    assert oauth2_server.resource_requests == 1

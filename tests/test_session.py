@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
@@ -56,6 +57,7 @@ def api(server: SessionServer) -> SessionServer:
     server.login, server.token_in = "json", "body"
     server.header, server.prefix = "Authorization", "Bearer "
     server.expires_in, server.login_delay, server.refuse_all = 3600, 0.0, False
+    server.envelope = None
     return server
 
 
@@ -449,3 +451,117 @@ def test_login_on_demand_refused(acme: ModuleType, api: SessionServer) -> None:
             client.login()
         assert client.token is None
     assert caught.value.status_code == 401 and "wrong" not in str(caught.value)
+
+
+# -- issue 11 gaps: {{Property}} values in LoginFields; field paths ------------------
+
+
+def _two_step(module: ModuleType, api: SessionServer, is_async: bool, **kw: object):  # type: ignore[no-untyped-def]
+    cls = module.AsyncTwoStepClient if is_async else module.TwoStepClient
+    return cls(
+        username=USERNAME,
+        password=PASSWORD,
+        base_url=f"{api.url}/api/v2",
+        login_url=f"{api.url}/api/v2/auth/login",
+        **kw,
+    )
+
+
+def _me(module: ModuleType, api: SessionServer, is_async: bool, **kw: object) -> object:
+    """One call (its login first), sync or async; the client's token after it."""
+    if is_async:
+
+        async def run() -> object:
+            async with _two_step(module, api, True, **kw) as client:
+                assert await client.get_me() == {"user": USERNAME}
+                return client.token
+
+        return asyncio.run(run())
+    with _two_step(module, api, False, **kw) as client:
+        assert client.get_me() == {"user": USERNAME}
+        return client.token
+
+
+PROPERTY_FIELDS = SPEC.replace(
+    "Authentication:",
+    "Properties:\n"
+    "  - {{ Name: Account, Description: The account. }}\n"
+    "  - {{ Name: Domain, Default: example.com }}\n"
+    "Authentication:",
+)
+
+
+@pytest.mark.parametrize("is_async", [False, True])
+def test_login_fields_hold_property_values(
+    tmp_path: Path, api: SessionServer, is_async: bool
+) -> None:
+    module = compile_text(
+        PROPERTY_FIELDS.format(
+            auth="  LoginFields: { email: '{Username}', password: '{Password}',"
+            " account: '{{Account}}', realm: '{{Account}}@{{ Domain }}' }\n"
+            "  TokenPath: data.session.token"
+        ),
+        tmp_path,
+    )
+    _me(module, api, is_async, account="acme")
+    [login] = api.logins
+    assert json.loads(login.body) == {
+        "email": USERNAME,
+        "password": PASSWORD,
+        "account": "acme",
+        "realm": "acme@example.com",
+    }
+    # A property value is put in as it is: "{Password}" in it is not the password.
+    with api.lock:
+        api.requests.clear()
+    _me(module, api, is_async, account="{Password}", domain="{Username}")
+    [login] = api.logins
+    body = json.loads(login.body)
+    assert (body["account"], body["realm"]) == ("{Password}", "{Password}@{Username}")
+    assert PASSWORD not in repr(_two_step(module, api, is_async, account="a")._auth)
+
+
+@pytest.mark.parametrize("is_async", [False, True])
+@pytest.mark.parametrize(
+    ("token_path", "expires_path", "shape"),
+    [
+        # The path syntax: an index from the end, a quoted key with a dot.
+        (
+            'data.sessions[-1]["session.token"]',
+            "data.sessions[-1].ttl",
+            lambda t, e: {"data": {"sessions": [{}, {"session.token": t, "ttl": e}]}},
+        ),
+        # An old dotted value keeps its meaning: a number picks a list item.
+        (
+            "data.0.token",
+            "data.0.expires_in",
+            lambda t, e: {"data": [{"token": t, "expires_in": e}]},
+        ),
+        # And a name the path syntax would quote stays one key.
+        ("@token", "@ttl", lambda t, e: {"@token": t, "@ttl": e}),
+    ],
+)
+def test_token_and_expires_in_paths(
+    tmp_path: Path,
+    api: SessionServer,
+    is_async: bool,
+    token_path: str,
+    expires_path: str,
+    shape: Any,
+) -> None:
+    def envelope(body: dict[str, Any]) -> object:
+        session = body["data"]["session"]
+        return shape(session["token"], 1234)
+
+    api.envelope = envelope
+    module = compile_text(
+        SPEC.format(
+            auth="  LoginFields: { email: '{Username}', password: '{Password}' }\n"
+            f"  TokenPath: '{token_path}'\n"
+            f"  ExpiresInPath: '{expires_path}'"
+        ),
+        tmp_path,
+    )
+    token = _me(module, api, is_async)
+    assert token is not None and token["token"].startswith("tok-")
+    assert token["expires_in"] == 1234

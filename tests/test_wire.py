@@ -925,6 +925,7 @@ PROJECT_EXAMPLES = frozenset(
         "json_placeholder",
         "mailchimp",
         "microsoft_graph",
+        "microsoft_graph_app",
         "notion",
         "okta_service_app",
         "open_weather_map",
@@ -937,6 +938,7 @@ PROJECT_EXAMPLES = frozenset(
         "spotify",
         "stripe",
         "twilio_conversations",
+        "twitch",
         "twitter",
     }
 )
@@ -951,6 +953,8 @@ def _check_examples_tested(specs: set[str]) -> None:
     # reddit (BasicUnencoded): tests/test_oauth2_basic_unencoded.py;
     # auth0_management (JSON token request): tests/test_oauth2_token_requests.py.
     oauth |= {"reddit", "auth0_management"}
+    # twitch (a credential in Headers): tests/test_headers_and_keys.py.
+    oauth |= {"twitch"}
     # The example with a hook script calls every method in tests/test_scripts.py.
     scripted = {"shopify_webhooks"}
     # Session and Jwt examples against their own servers (tests/test_session.py,
@@ -963,6 +967,7 @@ def _check_examples_tested(specs: set[str]) -> None:
         "app_store_connect",
         "google_sheets_service",
         "okta_service_app",
+        "microsoft_graph_app",
     }
     tested = {example.stem for example in EXAMPLES} | oauth | scripted | own_servers
     assert sorted(PROJECT_EXAMPLES - specs) == [], "a project example is missing"
