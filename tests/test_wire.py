@@ -912,6 +912,7 @@ PROJECT_EXAMPLES = frozenset(
     {
         "acme_session",
         "algolia",
+        "asana",
         "app_store_connect",
         "auth0_management",
         "datadog",
@@ -951,6 +952,8 @@ def _check_examples_tested(specs: set[str]) -> None:
     # reddit (BasicUnencoded): tests/test_oauth2_basic_unencoded.py;
     # auth0_management (JSON token request): tests/test_oauth2_token_requests.py.
     oauth |= {"reddit", "auth0_management"}
+    # asana (several authentication methods): tests/test_auth_methods.py.
+    oauth |= {"asana"}
     # The example with a hook script calls every method in tests/test_scripts.py.
     scripted = {"shopify_webhooks"}
     # Session and Jwt examples against their own servers (tests/test_session.py,
