@@ -9,6 +9,7 @@ and None entries against httpbin. mypy checks the typed constructor per method.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -288,3 +289,74 @@ def test_basic_key_and_none_on_the_wire(
             ]
 
     asyncio.run(run())
+
+
+# -- connectorc login / call --auth NAME ---------------------------------------------
+
+
+def two_methods_spec(server: OAuth2TestServer) -> str:
+    return f"""\
+SpecVersion: 1
+Name: Local Two
+BaseUrl: {server.api_url()}
+Authentication:
+  - Name: oauth2
+    AuthType: OAuth2
+    OAuth2Type: AuthorisationCode
+    AuthoriseUrl: {server.authorize_url()}
+    AccessTokenUrl: {server.token_url()}
+    Scopes: [read]
+  - Name: token
+    AuthType: ApiKey
+    Format: "Bearer {{ApiKey}}"
+Methods:
+  - Name: Who Am I
+    HttpMethod: GET
+    EndPoint: /me
+  - Name: User Info
+    HttpMethod: GET
+    EndPoint: /userinfo
+    AuthMethods: [oauth2]
+"""
+
+
+def test_login_and_call_with_auth(server: OAuth2TestServer, tmp_path: Path) -> None:
+    from compiler.call import describe_methods
+    from compiler.live import CommandError, pick_auth
+    from compiler.login import login
+    from tests.test_login_call import (
+        Visits,
+        live_from,
+        login_options,
+        oauth2_browser,
+        run_call,
+    )
+
+    live = live_from(two_methods_spec(server), tmp_path)
+    assert "only with --auth oauth2" in describe_methods(live.connector)
+    environ = {
+        "LOCAL_TWO_CLIENT_ID": ASANA_APP.client_id,
+        "LOCAL_TWO_CLIENT_SECRET": str(ASANA_APP.client_secret),
+    }
+    with pytest.raises(
+        CommandError, match="pick one with --auth NAME or LOCAL_TWO_AUTH"
+    ):
+        pick_auth(live, None, environ)
+    with pytest.raises(CommandError, match="use one of oauth2, token"):
+        pick_auth(live, "cookie", environ)
+    # login --auth oauth2: consent in the browser, the token saved.
+    oauth2 = pick_auth(live, "oauth2", environ)
+    store = login(oauth2, login_options(tmp_path, environ, oauth2_browser(Visits())))
+    assert server.token_requests == {"authorization_code": 1}
+    status, out = run_call(oauth2, "user_info", store=store, environ=environ)
+    assert status == 0 and json.loads(out)["user"] == "alice"
+    # call with the token method, picked by LOCAL_TWO_AUTH: no store, the key only.
+    key_env = {"LOCAL_TWO_AUTH": "token", "LOCAL_TWO_API_KEY": personal_token(server)}
+    keyed = pick_auth(live, None, key_env)
+    status, out = run_call(keyed, "who_am_i", environ=key_env)
+    assert status == 0 and json.loads(out)["client_id"] == SPOTIFY.client_id
+    with pytest.raises(CommandError, match="use --auth oauth2"):
+        run_call(keyed, "user_info", environ=key_env)
+    # login has no token to get for an API key.
+    with pytest.raises(CommandError, match="AuthType ApiKey"):
+        login(keyed, login_options(tmp_path, key_env, oauth2_browser(Visits())))
