@@ -1089,7 +1089,10 @@ def _all_credentials(entries: tuple[AuthEntry, ...]) -> tuple[Credential, ...]:
     found: dict[Identifier, Credential] = {}
     for entry in entries:
         for credential in entry.credentials:
-            found.setdefault(credential.python_name, credential)
+            first = found.setdefault(credential.python_name, credential)
+            if credential.may_be_empty and not first.may_be_empty:
+                # The module then has the helper that entry's from_env() uses.
+                found[credential.python_name] = replace(first, may_be_empty=True)
     return tuple(found.values())
 
 

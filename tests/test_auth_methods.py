@@ -9,6 +9,7 @@ and None entries against httpbin. mypy checks the typed constructor per method.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import subprocess
@@ -19,6 +20,7 @@ from types import ModuleType
 from typing import Any
 
 import httpx
+import jwt as pyjwt
 import pytest
 
 from tests.oauth2_fixtures import REDIRECT_URI, SPOTIFY, consent, oauth2_server
@@ -360,3 +362,116 @@ def test_login_and_call_with_auth(server: OAuth2TestServer, tmp_path: Path) -> N
     # login has no token to get for an API key.
     with pytest.raises(CommandError, match="AuthType ApiKey"):
         login(keyed, login_options(tmp_path, key_env, oauth2_browser(Visits())))
+
+
+# -- every stateful AuthType beside a simple one ------------------------------------
+
+FIRST = {
+    "session": "AuthType: Session\n    LoginUrl: {base}/login\n    TokenPath: token",
+    "jwt": "AuthType: Jwt\n    Algorithm: HS256\n    Claims: {{ iss: me, aud: api }}\n"
+    "    Lifetime: 300",
+    "oauth1": "AuthType: OAuth1\n    RequestTokenUrl: {base}/request_token\n"
+    "    AuthorizeUrl: {base}/authorize\n    AccessTokenUrl: {base}/access_token",
+    "password": "AuthType: OAuth2\n    OAuth2Type: PasswordCredentials\n"
+    "    AccessTokenUrl: {base}/token",
+    "keys": "AuthType: ApiKey\n    Keys:\n"
+    "      - {{ Name: ApiKey, Header: DD-API-KEY }}\n"
+    "      - {{ Name: AppKey, Header: DD-APPLICATION-KEY }}",
+}
+FIRST_ARGUMENTS: dict[str, dict[str, str]] = {
+    "session": {"username": "ann", "password": "pw"},
+    "jwt": {"key": "a-secret-of-at-least-32-bytes-long!"},
+    "oauth1": {
+        "client_id": "ck",
+        "client_secret": "cs",
+        "token": "t",
+        "token_secret": "s",
+    },
+    "password": {
+        "client_id": "i",
+        "client_secret": "s",
+        "username": "ann",
+        "password": "p",
+    },
+    "keys": {"api_key": "dd-1", "app_key": "dd-2"},
+}
+COMBO = """\
+SpecVersion: 1
+Name: Combo
+BaseUrl: {base}
+Authentication:
+  - Name: first
+    {first}
+  - Name: second
+    AuthType: Basic
+Methods:
+  - Name: Echo
+    HttpMethod: GET
+    EndPoint: /anything
+  - Name: Echo Basic
+    HttpMethod: GET
+    EndPoint: /anything/basic
+    AuthMethods: [second]
+"""
+
+
+@pytest.mark.parametrize("first", sorted(FIRST))
+def test_a_list_with_each_kind(
+    first: str, httpbin: Any, compile_spec_text: Callable[[str], ModuleType]
+) -> None:
+    """Each kind compiles beside Basic (the two entries share username and password
+    where both have them); the Basic entry goes on the wire, the first one refuses
+    what only Basic may call before any request."""
+    base = httpbin.url
+    module = compile_spec_text(
+        COMBO.format(base=base, first=FIRST[first].format(base=base))
+    )
+    arguments = FIRST_ARGUMENTS[first]
+    with module.ComboClient(auth="first", **arguments) as client:
+        assert client.auth_method == "first"
+        with pytest.raises(module.AuthMethodNotAllowed):
+            client.echo_basic()
+        if first == "keys":
+            headers = client.echo()["headers"]
+            assert (headers["Dd-Api-Key"], headers["Dd-Application-Key"]) == (
+                "dd-1",
+                "dd-2",
+            )
+        if first == "jwt":
+            sent = client.echo()["headers"]["Authorization"]
+            claims = pyjwt.decode(
+                sent.removeprefix("Bearer "),
+                arguments["key"],
+                algorithms=["HS256"],
+                audience="api",
+            )
+            assert claims["iss"] == "me"
+    env = {"COMBO_AUTH": "second", "COMBO_USERNAME": "ann", "COMBO_PASSWORD": ""}
+    with module.ComboClient.from_env(env) as client:
+        # Basic's password may be empty, even where the other entry's may not.
+        sent = client.echo_basic()["headers"]["Authorization"]
+        assert sent == "Basic " + base64.b64encode(b"ann:").decode()
+
+
+def test_each_kind_type_checks_and_lints(tmp_path: Path) -> None:
+    """The modules of the lists above pass mypy --strict, ruff check and format."""
+    from compiler.pipeline import compile_spec
+    from tests.test_generated_quality import (
+        RUFF_RULES,
+        _mypy,
+        _ruff_check,
+        _ruff_format,
+    )
+
+    files = []
+    for first, block in sorted(FIRST.items()):
+        base = "https://api.example.com"
+        spec = tmp_path / f"combo_{first}.yaml"
+        text = COMBO.format(base=base, first=block.format(base=base))
+        spec.write_text(text.replace("Name: Combo", f"Name: Combo {first}"), "utf-8")
+        connector, module_text = compile_spec(spec)
+        (tmp_path / f"{connector.module_name}.py").write_text(module_text, "utf-8")
+        files.append(f"{connector.module_name}.py")
+    assert _ruff_check(tmp_path, files, *RUFF_RULES) == ""
+    assert _ruff_format(tmp_path, files) == ""
+    assert _mypy(tmp_path, files, tmp_path / ".mypy_cache") == ""
