@@ -96,6 +96,12 @@ def _single_errors(spec: LoadedSpec) -> Iterator[Diagnostic]:
 
 def _list_errors(spec: LoadedSpec) -> Iterator[Diagnostic]:
     entries: list[dict[str, Any]] = spec.data["Authentication"]
+    if len(entries) == 1:
+        yield spec.diagnostic(
+            ("Authentication",),
+            "Authentication lists a single method",
+            "write it as a block without Name, or list another method",
+        )
     names: dict[str, int] = {}
     kinds: dict[str, int] = {}
     stateful: tuple[int, str] | None = None
