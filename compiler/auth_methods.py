@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from .diagnostics import Diagnostic, closest
+from .diagnostics import Diagnostic, closest, did_you_mean
 from .load import JsonPath, LoadedSpec
 from .names import python_name
 from .semantics import credential_names
@@ -41,21 +41,31 @@ def auth_method_errors(
                     diagnostic, json_path=("Authentication", i, *path[1:])
                 )
             found.setdefault(diagnostic.headline, diagnostic)
-    errors = list(found.values())
-    return errors + list(_list_errors(spec))
+    for diagnostic in _list_errors(spec):
+        found.setdefault(diagnostic.headline, diagnostic)
+    return list(found.values())
 
 
 def entry_views(spec: LoadedSpec) -> Iterator[tuple[int, LoadedSpec]]:
     """Each entry of a list Authentication as the spec's only authentication, with
     its positions, so that a check made on the view points into the list."""
     entries: list[dict[str, Any]] = spec.data["Authentication"]
+    arguments = [{name for name, _ in credential_names(e)} for e in entries]
+    properties = _property_arguments(spec)
+    variables: dict[str, str] = spec.data.get("EnvironmentVariables", {})
     for i, entry in enumerate(entries):
         block = {k: v for k, v in entry.items() if k not in ("Name", "Description")}
+        # The view checks the variables of its own arguments and the properties;
+        # _variables() those of the list (any entry's arguments, once each).
+        own = {k: v for k, v in variables.items() if k in arguments[i] | properties}
+        data = {**spec.data, "Authentication": block}
+        if "EnvironmentVariables" in spec.data:
+            data["EnvironmentVariables"] = own
         yield (
             i,
             replace(
                 spec,
-                data={**spec.data, "Authentication": block},
+                data=data,
                 values=_view_table(spec.values, i),
                 keys=_view_table(spec.keys, i),
             ),
@@ -144,6 +154,7 @@ def _list_errors(spec: LoadedSpec) -> Iterator[Diagnostic]:
         yield from _query_keys(spec, i, entry)
         yield from _auth_argument(spec, i, entry)
     yield from _scripts(spec)
+    yield from _variables(spec)
     yield from _auth_property(spec)
     yield from _method_names(spec, names)
 
@@ -186,6 +197,41 @@ def _auth_argument(
                 "which picks the authentication method",
                 "give it another Name or PythonName",
             )
+
+
+def _property_arguments(spec: LoadedSpec) -> set[str]:
+    return {python_name(p, p["Name"]) for p in spec.data.get("Properties", [])}
+
+
+def _variables(spec: LoadedSpec) -> Iterator[Diagnostic]:
+    """EnvironmentVariables of a list: each names an argument of some entry or a
+    property, and no variable serves two (said as semantics.py says it within one
+    view, so that it is said once)."""
+    arguments = {
+        name
+        for entry in spec.data["Authentication"]
+        for name, _ in credential_names(entry)
+    }
+    arguments |= _property_arguments(spec)
+    seen: dict[str, str] = {}
+    for argument, variable in spec.data.get("EnvironmentVariables", {}).items():
+        if argument not in arguments:
+            yield spec.diagnostic(
+                ("EnvironmentVariables", argument),
+                f"EnvironmentVariables names '{argument}', which is not an "
+                "argument of the client",
+                did_you_mean(argument, arguments)
+                or f"name one of {', '.join(sorted(arguments))}",
+                key=True,
+            )
+        if variable in seen:
+            yield spec.diagnostic(
+                ("EnvironmentVariables", argument),
+                f"the variable '{variable}' is already the one of '{seen[variable]}'",
+                "give each argument its own variable",
+            )
+        else:
+            seen[variable] = argument
 
 
 def _auth_property(spec: LoadedSpec) -> Iterator[Diagnostic]:
