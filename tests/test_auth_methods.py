@@ -475,3 +475,38 @@ def test_each_kind_type_checks_and_lints(tmp_path: Path) -> None:
     assert _ruff_check(tmp_path, files, *RUFF_RULES) == ""
     assert _ruff_format(tmp_path, files) == ""
     assert _mypy(tmp_path, files, tmp_path / ".mypy_cache") == ""
+
+
+def test_oauth2_entry_keeps_its_token_store_and_single_flight(
+    asana: ModuleType, server: OAuth2TestServer, tmp_path: Path
+) -> None:
+    """The OAuth 2 entry is the OAuth 2 client of a single block: its token is
+    saved in the store, and 12 threads that meet a refused token refresh once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = asana.FileTokenStore(tmp_path / "asana.json")
+    env = {
+        "ASANA_AUTH": "oauth2",
+        "ASANA_CLIENT_ID": ASANA_APP.client_id,
+        "ASANA_CLIENT_SECRET": str(ASANA_APP.client_secret),
+    }
+    urls = {
+        "authorization_endpoint": server.authorize_url(),
+        "token_endpoint": server.token_url(),
+        "base_url": server.api_url(),
+    }
+    with asana.AsanaClient.from_env(env, token_store=store, **urls) as client:
+        client.fetch_token(consent(client.authorization_url(REDIRECT_URI).url))
+    saved = store.load()
+    assert saved is not None and saved["refresh_token"]
+    server.revoke_access_tokens()
+    with (
+        asana.AsanaClient.from_env(env, token_store=store, **urls) as client,
+        ThreadPoolExecutor(12) as pool,
+    ):
+        results = list(pool.map(lambda _: client.get_me(), range(12)))
+    assert {r["user"] for r in results} == {"alice"}
+    assert server.token_requests == {"authorization_code": 1, "refresh_token": 1}
+    renewed = store.load()
+    assert renewed is not None
+    assert renewed["access_token"] != saved["access_token"]
