@@ -165,6 +165,8 @@ def describe_methods(connector: Connector) -> str:
         )
         if method.description:
             lines.append(f"    {method.description}")
+        if method.auth_methods:
+            lines.append(f"    only with --auth {' or '.join(method.auth_methods)}")
         for p in method.parameters:
             if p.has_default:
                 need = f"default {p.default!r}"
@@ -182,6 +184,12 @@ def call(live: Live, method_name: str, options: CallOptions) -> int:
     """Run one method and print its result; returns the exit status."""
     connector = live.connector
     method = find_method(connector, method_name)
+    if live.auth is not None and live.auth not in (method.auth_methods or [live.auth]):
+        raise CommandError(
+            f"{method.python_name} cannot be called with --auth {live.auth}; "
+            f"use --auth {' or '.join(method.auth_methods)}",
+            EXIT_USAGE,
+        )
     arguments = parse_arguments(method, options.arguments)
     if options.all_pages and method.paging is None:
         raise CommandError(

@@ -173,6 +173,11 @@ def _is_forbidden(node: Any, root: Schema) -> bool:
 
 
 def _type_of(node: Schema, root: Schema, *, link: bool) -> str:
+    then, otherwise = node.get("then"), node.get("else")
+    if isinstance(then, dict) and isinstance(otherwise, dict):
+        # A value of two shapes (Authentication: one block, or a list of them).
+        first = _type_of(otherwise, root, link=link)
+        return f"{first}, or {_type_of(then, root, link=link)}"
     ref = node.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/$defs/"):
         name = ref.removeprefix("#/$defs/")

@@ -135,16 +135,22 @@ def _fixed_values(data: Any) -> Iterator[tuple[JsonPath, str]]:
     for i, prop in enumerate(_list(data.get("Properties"))):
         yield from _texts(prop, ("Properties", i))
     auth = data.get("Authentication")
-    if isinstance(auth, dict):
+    # A single block, or a list of named entries (several authentication methods).
+    blocks: list[tuple[JsonPath, Any]] = [(("Authentication",), auth)]
+    if isinstance(auth, list):
+        blocks = [(("Authentication", i), entry) for i, entry in enumerate(auth)]
+    for where, block in blocks:
+        if not isinstance(block, dict):
+            continue
         for key in (*URL_KEYS, "Format"):
-            if isinstance(auth.get(key), str):
-                yield ("Authentication", key), auth[key]
+            if isinstance(block.get(key), str):
+                yield (*where, key), block[key]
         for key in ("AuthoriseParameters", "TokenParameters"):
-            extra = auth.get(key)
+            extra = block.get(key)
             if isinstance(extra, dict):
                 for name, value in extra.items():
                     if isinstance(value, str):
-                        yield ("Authentication", key, name), value
+                        yield (*where, key, name), value
     for i, method in enumerate(_list(data.get("Methods"))):
         if not isinstance(method, dict):
             continue

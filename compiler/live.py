@@ -66,15 +66,62 @@ class Live:
     connector: Connector
     module: ModuleType
     path: Path  # the spec, as the user named it
+    # The authentication method picked (a list Authentication); ``connector`` is
+    # then the view of that entry alone, so login and call see one method.
+    auth: str | None = None
 
     @property
     def client_class(self) -> Any:
-        return getattr(self.module, self.connector.class_name)
+        found = getattr(self.module, self.connector.class_name)
+        return found if self.auth is None else _PickedClient(found, self.auth)
 
     @property
     def error_class(self) -> type[Exception]:
         error: type[Exception] = getattr(self.module, self.connector.error_name)
         return error
+
+
+class _PickedClient:
+    """The client class with auth= given: ``from_env()`` as login and call use it."""
+
+    def __init__(self, client_class: Any, auth: str) -> None:
+        self._class = client_class
+        self._auth = auth
+
+    def from_env(self, environ: Mapping[str, str], **extra: Any) -> Any:
+        return self._class.from_env(environ, auth=self._auth, **extra)
+
+
+def pick_auth(live: Live, name: str | None, environ: Mapping[str, str]) -> Live:
+    """``live`` as the authentication method ``name`` (--auth), else the one the
+    <MODULE>_AUTH variable names, when the spec lists several."""
+    connector = live.connector
+    names = [e.name for e in connector.auth_entries]
+    if not names:
+        if name is not None:
+            raise CommandError(
+                f"{connector.name} has a single authentication method; "
+                "leave out --auth",
+                EXIT_USAGE,
+            )
+        return live
+    chosen = name or environ.get(connector.auth_env_var)
+    if not chosen:
+        raise CommandError(
+            f"{connector.name} has several authentication methods "
+            f"({', '.join(names)}); pick one with --auth NAME or "
+            f"{connector.auth_env_var}",
+            EXIT_USAGE,
+        )
+    for entry in connector.auth_entries:
+        if entry.name == chosen:
+            view = connector.auth_view(entry)
+            return Live(connector=view, module=live.module, path=live.path, auth=chosen)
+    raise CommandError(
+        f"{chosen!r} is not an authentication method of {connector.name}; "
+        f"use one of {', '.join(names)}",
+        EXIT_USAGE,
+    )
 
 
 def load_live(spec: Path) -> Live:

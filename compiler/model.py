@@ -350,6 +350,8 @@ class Method:
     paging: Paging | None = None
     xml_root: str = "Request"
     response_fields: tuple[ResponseField, ...] = ()
+    # The Authentication entries (by Name) it may be called with; () for any.
+    auth_methods: tuple[str, ...] = ()
     # Its own limits (which replace the connector's), or None to share those.
     rate_limits: RateLimits | None = None
     retry_safe: bool = False
@@ -704,6 +706,26 @@ Auth = (
 
 
 @dataclass(frozen=True)
+class AuthEntry:
+    """One named entry of a list of authentication methods (issue 11)."""
+
+    name: str
+    description: str
+    auth: Auth
+    credentials: tuple[Credential, ...]
+
+    @property
+    def stateful(self) -> bool:
+        """True when the client keeps this entry's auth object (tokens, signing)."""
+        return self.auth.kind in STATEFUL_AUTH_TYPES
+
+
+# Kinds whose client keeps an auth object and methods of its own: a list of
+# methods holds at most one of them (compiler/auth_methods.py refuses more).
+STATEFUL_AUTH_TYPES = frozenset({"OAuth1", "OAuth2", "Session", "Jwt"})
+
+
+@dataclass(frozen=True)
 class Connector:
     spec_file: str
     spec_sha256: str
@@ -725,6 +747,34 @@ class Connector:
     # Headers sent on every request (top-level Headers, issue 11).
     headers: tuple[HeaderValue, ...] = ()
     error_in_body: ErrorInBody | None = None
+    # Several named authentication methods (a list Authentication), the user picks
+    # one; ``auth`` is then the one whose code is module-wide (the stateful one).
+    auth_entries: tuple[AuthEntry, ...] = ()
+
+    @property
+    def auth_kinds(self) -> frozenset[str]:
+        """Every AuthType the module carries code for."""
+        kinds = {e.auth.kind for e in self.auth_entries}
+        return frozenset(kinds | {self.auth.kind})
+
+    def auth_view(self, entry: AuthEntry) -> Connector:
+        """The connector as if ``entry`` were its only authentication."""
+        return replace(
+            self, auth=entry.auth, credentials=entry.credentials, auth_entries=()
+        )
+
+    @property
+    def secondary_auth(self) -> tuple[AuthEntry, ...]:
+        """The entries besides ``auth``, each rendered as an extra auth class."""
+        return tuple(
+            e
+            for e in self.auth_entries
+            if e.auth is not self.auth and e.auth.kind != "None"
+        )
+
+    @property
+    def auth_env_var(self) -> str:
+        return env_var(str(self.module_name), "auth")
 
     @property
     def retry_rules(self) -> bool:
@@ -842,6 +892,9 @@ class Connector:
         names += [m.shape_name for m in self.methods if m.shape_name]
         if self.auth.kind != "None":
             names.append(self.auth_class_name)
+        if self.auth_entries:
+            names += ["AUTH_METHODS", "AuthMethodNotAllowed"]
+            names += [self.auth_view(e).auth_class_name for e in self.secondary_auth]
         if isinstance(self.auth, OAuth2Auth | SessionAuth | JwtAuth):
             names += self.auth.exports
         if self.auth.kind == "OAuth1":
@@ -982,30 +1035,31 @@ def _limits(limits: RateLimits | None) -> bool:
 def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:
     """The model of a spec that ``validate`` has accepted."""
     data: dict[str, Any] = spec.data
-    auth_data: dict[str, Any] = data["Authentication"]
     module = snake_case(data["Name"])
     properties = tuple(_property(p, module) for p in data.get("Properties", []))
     by_name = {p.name: p for p in properties}
     default_format = data.get("RequestFormat", "Json")
     connector_retries = data.get("Retries", {})
-    # Credentials a header may hold, by their {{Name}} (issue 11).
+    # Credentials a header may hold, by their {{Name}} (issue 11); with several
+    # authentication methods none (the checks refuse them: each entry's view lacks
+    # the others' credentials).
+    auth_data = data["Authentication"]
     held = {
         name: Identifier(argument)
-        for name, argument in header_credentials(auth_data).items()
+        for name, argument in (
+            header_credentials(auth_data) if isinstance(auth_data, dict) else {}
+        ).items()
     }
     headers = _headers(data.get("Headers", {}), by_name, shared=True, credentials=held)
     methods = tuple(
         _method(m, by_name, default_format, connector_retries, headers, held)
         for m in data["Methods"]
     )
-    auth = _auth(auth_data, by_name)
-    credentials = _credentials(auth_data, auth, module)
     # The spec's EnvironmentVariables replace the <MODULE>_<ARGUMENT> names.
     variables: dict[str, str] = data.get("EnvironmentVariables", {})
-    credentials = tuple(
-        replace(c, env_var=variables.get(str(c.python_name), c.env_var))
-        for c in credentials
-    )
+    entries = _auth_entries(data["Authentication"], by_name, module, variables)
+    auth = _main_auth(entries)
+    credentials = _all_credentials(entries)
     properties = tuple(
         replace(p, env_var=variables.get(str(p.python_name), p.env_var))
         for p in properties
@@ -1040,7 +1094,58 @@ def build_connector(spec: LoadedSpec, spec_name: str) -> Connector:
             rules=retry_rules(retries),
         ),
         error_in_body=_error_in_body(data.get("ErrorInBody")),
+        auth_entries=entries if isinstance(data["Authentication"], list) else (),
     )
+
+
+def _auth_entries(
+    data: dict[str, Any] | list[dict[str, Any]],
+    properties: dict[str, Property],
+    module: str,
+    variables: dict[str, str],
+) -> tuple[AuthEntry, ...]:
+    """The named entries of a list Authentication; a mapping is one unnamed entry."""
+    entries = []
+    for item in data if isinstance(data, list) else [data]:
+        block = {k: v for k, v in item.items() if k not in ("Name", "Description")}
+        auth = _auth(block, properties)
+        credentials = tuple(
+            replace(c, env_var=variables.get(str(c.python_name), c.env_var))
+            for c in _credentials(block, auth, module)
+        )
+        entries.append(
+            AuthEntry(
+                name=item.get("Name", ""),
+                description=item.get("Description", ""),
+                auth=auth,
+                credentials=credentials,
+            )
+        )
+    return tuple(entries)
+
+
+def _main_auth(entries: tuple[AuthEntry, ...]) -> Auth:
+    """The entry whose code is module-wide: the stateful one, else the first with
+    a class of its own (compiler/auth_methods.py allows one stateful entry)."""
+    for entry in entries:
+        if entry.stateful:
+            return entry.auth
+    for entry in entries:
+        if entry.auth.kind != "None":
+            return entry.auth
+    return entries[0].auth
+
+
+def _all_credentials(entries: tuple[AuthEntry, ...]) -> tuple[Credential, ...]:
+    """Every entry's arguments, once each (entries may share one, as ``username``)."""
+    found: dict[Identifier, Credential] = {}
+    for entry in entries:
+        for credential in entry.credentials:
+            first = found.setdefault(credential.python_name, credential)
+            if credential.may_be_empty and not first.may_be_empty:
+                # The module then has the helper that entry's from_env() uses.
+                found[credential.python_name] = replace(first, may_be_empty=True)
+    return tuple(found.values())
 
 
 def _error_in_body(data: dict[str, Any] | None) -> ErrorInBody | None:
@@ -1148,7 +1253,9 @@ def _refuse_files(spec: LoadedSpec, data: dict[str, Any]) -> None:
                     "use Text",
                 )
             )
-    for i, auth_field in enumerate(data["Authentication"].get("Fields", [])):
+    auth_data = data["Authentication"]
+    fields = auth_data.get("Fields", []) if isinstance(auth_data, dict) else []
+    for i, auth_field in enumerate(fields):
         if auth_field.get("Type") == "File":
             errors.append(
                 spec.diagnostic(
@@ -1303,6 +1410,7 @@ def _method(
         response_fields=tuple(
             _response_field(f) for f in data.get("ResponseFields", ())
         ),
+        auth_methods=tuple(data.get("AuthMethods", ())),
     )
 
 

@@ -32,6 +32,12 @@ def add_try_commands(commands: Any) -> None:
         help="the token file (default: $XDG_CONFIG_HOME/connectorc/<module>.json, "
         "else ~/.config/connectorc/<module>.json)",
     )
+    store.add_argument(
+        "--auth",
+        metavar="NAME",
+        help="the authentication method, when the spec lists several "
+        "(default: the <MODULE>_AUTH variable)",
+    )
     login_parser = commands.add_parser(
         "login",
         parents=[store],
@@ -114,7 +120,7 @@ def run_try_command(args: argparse.Namespace) -> int:
     # Imported here, not at the top: they bring httpx and the whole compiler, which
     # cli.py's parser does not need (a no-op generate stays cheap).
     from .call import CallOptions, call, describe_methods
-    from .live import CommandError
+    from .live import CommandError, pick_auth
     from .login import LoginOptions, login
 
     try:
@@ -122,6 +128,7 @@ def run_try_command(args: argparse.Namespace) -> int:
         if args.command == "methods":
             sys.stdout.write(describe_methods(live.connector))
             return 0
+        live = pick_auth(live, args.auth, os.environ)
         interactive = sys.stdin.isatty()
         if args.command == "login":
             login(

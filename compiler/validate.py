@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from .auth_methods import auth_method_errors
 from .diagnostics import Diagnostic, SpecError, closest, describe
 from .leaks import find_leaks, leak_diagnostics, redact
 from .load import JsonPath, LoadedSpec
@@ -70,6 +72,8 @@ PATTERN_MESSAGES = {
     "TokenHeader": "is not a valid HTTP header name",
     "TokenCookie": "is not a valid cookie name",
     "XmlRoot": "must be an XML element name",
+    # An entry of a list Authentication (compiler/auth_methods.py).
+    "Name": "must be lower_snake (a-z, 0-9 and _, a letter first)",
 }
 # Said of a value that breaks a pattern no entry above names: the lookup is total, so
 # a pattern added to the schema later is an error message, never a KeyError.
@@ -187,7 +191,7 @@ def validate(spec: LoadedSpec) -> None:
     leaks = find_leaks(spec.data)
     errors = _schema_errors(spec)
     if not errors:
-        errors = semantic_errors(spec)
+        errors = auth_method_errors(spec, semantic_errors)
     # A check by key name (a sensitive property's Default) may have said it already.
     said = {d.json_path for d in errors if "secret" in f"{d.message} {d.hint}"}
     errors += [d for d in leak_diagnostics(spec, leaks) if d.json_path not in said]
@@ -370,7 +374,10 @@ def _unknown_keys(error: ValidationError) -> Iterator[tuple[str, set[str]]]:
 def _unknown_key(
     spec: LoadedSpec, path: JsonPath, key: str, allowed: set[str]
 ) -> Diagnostic | None:
-    auth_type = _auth_type(spec) if _last_key(path) == "Authentication" else None
+    auth_type = _auth_type(spec, path) if _last_key(path) == "Authentication" else None
+    if path == ("Authentication",):
+        # Name and Description belong to the entries of a list (auth_methods.py).
+        allowed = allowed - {"Name", "Description"}
     intended = _intended_key(spec, path, key, allowed)
     # Without a known AuthType no key but AuthType is allowed. The AuthType error says
     # what to fix; only when AuthType is missing may a key misspell it.
@@ -402,7 +409,7 @@ def _intended_key(
 ) -> str | None:
     """The allowed key that ``key`` misspells, if one is close enough to say so."""
     if _last_key(path) == "Authentication":
-        spelling = SPELLINGS.get((_auth_type(spec) or "", key))
+        spelling = SPELLINGS.get((_auth_type(spec, path) or "", key))
         if spelling:
             return spelling[0]
     return closest(key, (k for k in allowed if k not in RUN_TIME_VALUES))
@@ -455,7 +462,7 @@ def _no_match(
     """A value that breaks its pattern: what the key needs, and how to write it."""
     key = "BaseUrl" if _last_key(path) in URL_KEYS else _last_key(path)
     if key == "Format" and path[:1] == ("Authentication",):
-        auth = spec.data.get("Authentication") if isinstance(spec.data, dict) else None
+        auth = _auth_block(spec, path)
         if isinstance(auth, dict) and auth.get("AuthType") in ("Session", "Jwt"):
             key = "TokenFormat"
     text = PATTERN_MESSAGES.get(key, PATTERN_FALLBACK)
@@ -485,6 +492,12 @@ def _no_match(
         hint = "write a path such as 'data.token', without empty parts"
     elif key in ("TokenHeader", "TokenCookie"):
         hint = "use letters, digits and '-' or '_', as in 'X-Subject-Token'"
+    elif key == "Name" and re.fullmatch("[a-z][a-z0-9_]*", value.lower()):
+        hint = f"write '{value.lower()}'"
+    elif key == "Name" and re.fullmatch("[a-z][a-z0-9_]*", snake_case(value)):
+        hint = f"write '{snake_case(value)}'"
+    elif key == "Name":
+        hint = "use lower-case letters, digits and _, a letter first, as in 'oauth2'"
     elif key == "XmlRoot":
         hint = "use letters, digits, _, - and . (a letter or _ first), as in 'Request'"
     else:
@@ -511,11 +524,11 @@ def _repeated_item(spec: LoadedSpec, path: JsonPath, items: list[Any]) -> Diagno
 def _needs(spec: LoadedSpec, path: JsonPath) -> str:
     """The verb of a missing-key message, naming the AuthType that needs the key."""
     if _last_key(path) == "Authentication":
-        auth = spec.data.get("Authentication", {})
+        auth = _auth_block(spec, path)
         grant = auth.get("OAuth2Type") if isinstance(auth, dict) else None
         if grant in _grant_types() and auth.get("AuthType") == "OAuth2":
             return f"(OAuth2 {grant}) is missing "
-        auth_type = _auth_type(spec)
+        auth_type = _auth_type(spec, path)
         if auth_type:
             return f"({auth_type}) is missing "
     return "is missing "
@@ -586,8 +599,17 @@ def _grant_types() -> frozenset[str]:
     return frozenset(values)
 
 
-def _auth_type(spec: LoadedSpec) -> str | None:
+def _auth_block(spec: LoadedSpec, path: JsonPath = ()) -> Any:
+    """The authentication block at ``path``: the mapping, or an entry of a list."""
     auth = spec.data.get("Authentication") if isinstance(spec.data, dict) else None
+    if isinstance(auth, list):
+        i = path[1] if len(path) > 1 else None
+        return auth[i] if isinstance(i, int) and 0 <= i < len(auth) else None
+    return auth
+
+
+def _auth_type(spec: LoadedSpec, path: JsonPath = ()) -> str | None:
+    auth = _auth_block(spec, path)
     value = auth.get("AuthType") if isinstance(auth, dict) else None
     return value if isinstance(value, str) else None
 

@@ -636,25 +636,40 @@ SCHEMES: dict[str, Any] = {
                 "AccessTokenUrl": "https://auth.acme.test/token",
             },
         ),
-        # The preference: OAuth 2 over a bearer key over a header key over Basic.
+        # Several schemes: a list of authentication methods, best first (OAuth 2,
+        # a bearer key, a header key, Basic), one of each AuthType.
         (
             ["basic", "key_header", "bearer", "machine"],
-            {
-                "AuthType": "OAuth2",
-                "OAuth2Type": "ClientCredentials",
-                "AccessTokenUrl": "https://auth.acme.test/token",
-            },
+            [
+                {
+                    "Name": "machine",
+                    "AuthType": "OAuth2",
+                    "OAuth2Type": "ClientCredentials",
+                    "AccessTokenUrl": "https://auth.acme.test/token",
+                },
+                {
+                    "Name": "bearer",
+                    "AuthType": "ApiKey",
+                    "Header": "Authorization",
+                    "Format": "Bearer {ApiKey}",
+                },
+                {"Name": "basic", "AuthType": "Basic"},
+            ],
         ),
+        # No API key in the query in a list: it is left out.
         (
             ["basic", "key_query", "key_header"],
-            {"AuthType": "ApiKey", "Header": "X-Api-Key"},
+            [
+                {"Name": "key_header", "AuthType": "ApiKey", "Header": "X-Api-Key"},
+                {"Name": "basic", "AuthType": "Basic"},
+            ],
         ),
         (["implicit", "digest", "plain_http"], {"AuthType": "None"}),
     ],
-    ids=lambda v: "+".join(v) if isinstance(v, list) else "",
+    ids=lambda v: "+".join(v) if isinstance(v, list) and str in map(type, v) else "",
 )
 def test_security_schemes(
-    schemes: list[str], expected: dict[str, Any], tmp_path: Path
+    schemes: list[str], expected: dict[str, Any] | list[dict[str, Any]], tmp_path: Path
 ) -> None:
     requirement = [{name: ["read"] if name == "code" else []} for name in schemes]
     doc = _doc(
@@ -677,14 +692,50 @@ def test_security_schemes(
     )
     text, spec = _import(doc, tmp_path)
     assert spec["Authentication"] == expected
-    if len(schemes) > 1 and expected != {"AuthType": "None"}:
+    if isinstance(expected, list):
         assert "The document also offers:" in text
+        assert "Several authentication methods: the user picks one" in text
+        expected = expected[0]
     if expected == {"AuthType": "None"}:
         assert "TODO: no security scheme of the document could be mapped" in text
         assert "the OAuth 2 implicit flow" in text and "'digest'" in text
     if expected.get("Header") == "X-Api-Key":
         # The key's own header is the authentication's, not a parameter.
         assert "Parameters" not in spec["Methods"][0]
+
+
+def test_operation_security_becomes_auth_methods(tmp_path: Path) -> None:
+    """Several schemes make a list of methods; an operation that names only some of
+    them (its own security, else the document's) gets AuthMethods."""
+    doc = _doc(
+        tmp_path,
+        {
+            "components": {
+                "securitySchemes": {
+                    "OAuth": SCHEMES["code"],
+                    "personalToken": SCHEMES["bearer"],
+                }
+            },
+            "security": [{"OAuth": ["read"]}, {"personalToken": []}],
+            "paths": {
+                "/things": _get("listThings"),
+                "/me": _get("getMe", security=[{"OAuth": ["read"]}]),
+                "/status": _get("getStatus", security=[]),
+            },
+        },
+    )
+    _, spec = _import(doc, tmp_path)
+    names = [entry["Name"] for entry in spec["Authentication"]]
+    assert names == ["oauth", "personal_token"]
+    assert "AuthMethods" not in _method(spec, "listThings")
+    assert _method(spec, "getMe")["AuthMethods"] == ["oauth"]
+    assert "AuthMethods" not in _method(spec, "getStatus")  # no security: any
+    module = _module(doc, tmp_path)
+    assert module.AUTH_METHODS == ("oauth", "personal_token")
+    client = module.AcmeClient(auth="personal_token", api_key="k")
+    with pytest.raises(module.AuthMethodNotAllowed):
+        client.get_me()
+    client.close()
 
 
 def test_open_id_connect_from_a_local_discovery_document(tmp_path: Path) -> None:

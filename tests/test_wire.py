@@ -912,6 +912,7 @@ PROJECT_EXAMPLES = frozenset(
     {
         "acme_session",
         "algolia",
+        "asana",
         "app_store_connect",
         "auth0_management",
         "datadog",
@@ -955,6 +956,8 @@ def _check_examples_tested(specs: set[str]) -> None:
     oauth |= {"reddit", "auth0_management"}
     # twitch (a credential in Headers): tests/test_headers_and_keys.py.
     oauth |= {"twitch"}
+    # asana (several authentication methods): tests/test_auth_methods.py.
+    oauth |= {"asana"}
     # The example with a hook script calls every method in tests/test_scripts.py.
     scripted = {"shopify_webhooks"}
     # Session and Jwt examples against their own servers (tests/test_session.py,

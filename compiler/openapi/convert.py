@@ -172,6 +172,11 @@ class Converter:
         self.auth_type = "None"
         self.auth_header = ""
         self.auth_query = ""
+        # Several authentication methods (a list Authentication): every entry's
+        # AuthType and header, and the entry each security scheme became.
+        self.auth_types: list[str] = []
+        self.auth_headers: set[str] = set()
+        self.entry_names: dict[str, str] = {}
 
     # -- helpers ---------------------------------------------------------------
 
@@ -418,7 +423,9 @@ class Converter:
 
     def rename_credential_clash(self, prop: Flow) -> None:
         name = snake_case(prop.pairs["Name"])
-        if name in CREDENTIALS.get(self.auth_type, set()) | CONSTRUCTOR_TAKEN:
+        taken = {a for t in self.auth_types for a in CREDENTIALS.get(t, set())}
+        taken |= {"auth"} if self.entry_names else set()
+        if name in CREDENTIALS.get(self.auth_type, set()) | CONSTRUCTOR_TAKEN | taken:
             prop.pairs["PythonName"] = f"server_{name}"
 
     # -- authentication ------------------------------------------------------------
@@ -463,7 +470,7 @@ class Converter:
                     take(op.get("security"))
         return order, scopes
 
-    def authentication(self, base_url: str) -> tuple[Block, list[str]]:
+    def authentication(self, base_url: str) -> tuple[Block | list[Item], list[str]]:
         schemes = self.schemes()
         used, scopes = self.used_schemes()
         names = [n for n in used if n in schemes] or sorted(schemes)
@@ -498,6 +505,9 @@ class Converter:
                 )
             self.auth_type = "None"
             return block, notes
+        listed = _listable(candidates)
+        if len(listed) > 1:
+            return self.authentication_list(listed, candidates, refused)
         rank, chosen, block, comments = candidates[0]
         notes.append(f"From security scheme '{chosen}'.")
         notes.extend(comments)
@@ -516,6 +526,65 @@ class Converter:
         elif self.auth_type in ("Basic", "OAuth2"):
             self.auth_header = "authorization"
         return block, notes
+
+    def authentication_list(
+        self,
+        listed: list[tuple[int, str, Block, list[str]]],
+        candidates: list[tuple[int, str, Block, list[str]]],
+        refused: list[str],
+    ) -> tuple[list[Item], list[str]]:
+        """Several schemes, as a list of named entries: the user picks one."""
+        entries: list[Item] = []
+        for _, scheme, block, comments in listed:
+            name = _entry_name(scheme, str(block.entries[0].value), self.entry_names)
+            self.entry_names[scheme] = name
+            entry = Block().add("Name", name)
+            entry.entries += block.entries
+            entries.append(
+                Item(entry, [f"From security scheme '{scheme}'.", *comments])
+            )
+            kind = str(block.entries[0].value)
+            self.auth_types.append(kind)
+            keys = {e.key: e.value for e in block.entries}
+            if kind == "ApiKey":
+                self.auth_headers.add(str(keys.get("Header", "authorization")).lower())
+            elif kind in ("Basic", "OAuth2"):
+                self.auth_headers.add("authorization")
+        self.auth_type = self.auth_types[0]
+        notes = [
+            "Several authentication methods: the user picks one (auth=); "
+            "operations that accept only some say so in AuthMethods."
+        ]
+        kept = {c[1] for c in listed}
+        others = [f"'{c[1]}'" for c in candidates if c[1] not in kept] + refused
+        if others:
+            self.note("other security schemes (not in the list)")
+            notes.append(
+                "The document also offers: " + "; ".join(others) + ". A list "
+                "holds one of each AuthType, one of OAuth1, OAuth2, Session and "
+                "Jwt, and no API key in the query."
+            )
+        return entries, notes
+
+    def auth_methods(self, op: dict[str, Any]) -> list[str]:
+        """The entries an operation's security requirements allow, when they are
+        not all of them (its own requirements, else the document's)."""
+        if not self.entry_names:
+            return []
+        requirements = op["security"] if "security" in op else self.data.get("security")
+        if not isinstance(requirements, list) or not requirements:
+            return []
+        allowed = {
+            self.entry_names[scheme]
+            for requirement in requirements
+            if isinstance(requirement, dict)
+            for scheme in requirement
+            if scheme in self.entry_names
+        }
+        every = list(self.entry_names.values())
+        if not allowed or len(allowed) == len(every):
+            return []
+        return [name for name in every if name in allowed]
 
     def absolute(self, url: Any, base_url: str) -> str | None:
         """An OAuth URL as the spec needs it (https, fields declared), or None."""
@@ -913,6 +982,9 @@ class Converter:
                     f"Path parameter '{name}' is not in the path; left out."
                 )
         block.add("EndPoint", endpoint)
+        allowed = self.auth_methods(op)
+        if allowed:
+            block.add("AuthMethods", allowed)
         body_format, body_params, body_notes = self.request_body(
             op, where, http, taken_python, targets
         )
@@ -995,7 +1067,8 @@ class Converter:
                 f"{where} parameters)."
             )
         if target == "HttpHeader":
-            if name.lower() in MANAGED_HEADERS or name.lower() == self.auth_header:
+            auth_headers = {self.auth_header, *self.auth_headers}
+            if name.lower() in MANAGED_HEADERS or name.lower() in auth_headers:
                 return (
                     f"Header '{name}' is left to the client (its format or its "
                     "authentication sets it)."
@@ -1512,3 +1585,37 @@ def convert(
     return Converter(
         document, name=name, tags=tags or [], operations=operations or []
     ).convert()
+
+
+# Kinds a client keeps state for: a list of authentication methods holds one.
+_STATEFUL = frozenset({"OAuth1", "OAuth2", "Session", "Jwt"})
+
+
+def _listable(
+    candidates: list[tuple[int, str, Block, list[str]]],
+) -> list[tuple[int, str, Block, list[str]]]:
+    """The candidates (best first) that one list of authentication methods can hold
+    (compiler/auth_methods.py): one of each AuthType, one stateful, no query key."""
+    kept: list[tuple[int, str, Block, list[str]]] = []
+    kinds: set[str] = set()
+    for candidate in candidates:
+        block = candidate[2]
+        kind = str(block.entries[0].value)
+        if kind in kinds or any(e.key == "QueryParameter" for e in block.entries):
+            continue
+        if kind in _STATEFUL and kinds & _STATEFUL:
+            continue
+        kinds.add(kind)
+        kept.append(candidate)
+    return kept
+
+
+def _entry_name(scheme: str, kind: str, taken: dict[str, str]) -> str:
+    """A lower_snake entry Name from a security scheme's name, unique."""
+    name = snake_case(scheme.replace("OAuth", "Oauth"))  # oauth2, not o_auth2
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        name = kind.lower()
+    base, n = name, 2
+    while name in taken.values():
+        name, n = f"{base}_{n}", n + 1
+    return name
