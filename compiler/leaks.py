@@ -10,6 +10,11 @@ detect-secrets and truffleHog measure it). Own code rather than detect-secrets: 
 tool scans lines of files with settings held globally; here each value is checked
 where it stands in the spec, and the error must locate it without printing it.
 
+A long random-looking value that is no secret (a commit SHA, a public id) is
+accepted when the line it starts on carries the comment ``# connectorc: not-a-secret``
+after it (``not_secrets``). The comment passes only a value found by entropy: a
+well-known key format (``sk_live_...``, ``ghp_...``) is refused even then.
+
 The error never shows the secret: its message names the kind of secret only, and
 every diagnostic of the spec has the secret's text masked (``redact``), source line
 included, so no other message about the same value prints it either.
@@ -24,9 +29,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .diagnostics import Diagnostic
-from .load import JsonPath, LoadedSpec
+from .load import JsonPath, LoadedSpec, source_line
 
-__all__ = ["Leak", "find_leaks", "leak_diagnostics", "redact"]
+__all__ = [
+    "NOT_A_SECRET",
+    "Leak",
+    "find_leaks",
+    "leak_diagnostics",
+    "not_secrets",
+    "redact",
+]
 
 # Well-known formats; the names are what the error says.
 FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -68,6 +80,16 @@ class Leak:
     kind: str
     text: str
 
+    @property
+    def by_entropy(self) -> bool:
+        """Found as a random-looking string, not by a well-known format."""
+        return self.kind.endswith("(high entropy)")
+
+
+# The comment that marks a value as no secret, on the line the value starts on.
+NOT_A_SECRET = "connectorc: not-a-secret"
+_NOT_A_SECRET = re.compile(r"#\s*connectorc:\s*not-a-secret\b")
+
 
 def find_leaks(data: Any) -> list[Leak]:
     """Every default and fixed value of the spec data that looks like a secret."""
@@ -79,13 +101,77 @@ def find_leaks(data: Any) -> list[Leak]:
     return leaks
 
 
+def not_secrets(spec: LoadedSpec, leaks: Sequence[Leak]) -> list[Leak]:
+    """The leaks found by entropy whose line carries ``# connectorc: not-a-secret``."""
+    return [leak for leak in leaks if leak.by_entropy and _marked(spec, leak.path)]
+
+
+def _marked(spec: LoadedSpec, path: JsonPath) -> bool:
+    """Whether the line the value at ``path`` starts on ends with the comment.
+
+    The comment must be a YAML comment, not text inside a value: a value holding
+    the words, or words inside quotes on the line, do not count."""
+    text = source_line(spec.text, spec.position(path).line)
+    found = _NOT_A_SECRET.search(text)
+    if found is None:
+        return False
+    value: Any = spec.data
+    for step in path:
+        value = value[step]
+    if isinstance(value, str) and _NOT_A_SECRET.search(value):
+        return False
+    before = text[: found.start()]
+    # Outside quotes, a '#' after a space starts a comment (YAML 1.2, 6.6).
+    return not _in_quotes(before) and (not before or before[-1] in " \t")
+
+
+def _in_quotes(text: str) -> bool:
+    """Whether the end of ``text`` (one YAML line) is inside a quoted scalar."""
+    quote = ""
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if quote == "'":
+            if char == "'":
+                if text[index + 1 : index + 2] == "'":
+                    index += 1  # '' is an escaped quote
+                else:
+                    quote = ""
+        elif quote == '"':
+            if char == "\\":
+                index += 1
+            elif char == '"':
+                quote = ""
+        elif char in "'\"" and (index == 0 or text[index - 1] in " \t:,[{-"):
+            quote = char
+        index += 1
+    return bool(quote)
+
+
+def _hint(spec: LoadedSpec, leak: Leak) -> str:
+    if leak.by_entropy:
+        return (
+            "remove it (and revoke it if it is real): secrets are supplied at run "
+            "time, as constructor arguments or through from_env(); if it is no "
+            f"secret (a commit SHA), end its line with '# {NOT_A_SECRET}'"
+        )
+    if _marked(spec, leak.path):
+        return (
+            f"remove it (and revoke it if it is real): '# {NOT_A_SECRET}' passes "
+            "only random-looking values, never a well-known key format"
+        )
+    return (
+        "remove it (and revoke it if it is real): secrets are supplied at run "
+        "time, as constructor arguments or through from_env()"
+    )
+
+
 def leak_diagnostics(spec: LoadedSpec, leaks: Sequence[Leak]) -> list[Diagnostic]:
     return [
         spec.diagnostic(
             leak.path,
             f"{_where(leak.path)} looks like {leak.kind}, pasted into the spec",
-            "remove it (and revoke it if it is real): secrets are supplied at run "
-            "time, as constructor arguments or through from_env()",
+            _hint(spec, leak),
         )
         for leak in leaks
     ]

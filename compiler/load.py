@@ -584,6 +584,10 @@ class _Walker:
         self.count = 0
         # Nodes being built: meeting one again means an alias refers to itself.
         self.open: set[int] = set()
+        # Nodes built so far: meeting one again means an alias (or a merge) repeats
+        # it, which the message about too many values then says.
+        self.built: set[int] = set()
+        self.repeats = False
         # libyaml places some empty values (`Key:` with nothing after it) a column
         # away from where PyYAML does: the fast loader gives such a spec up.
         self.unsure_of_empty = type(loader) is FAST_LOADER
@@ -593,17 +597,12 @@ class _Walker:
             raise _EmptyScalar
         self.values[path] = _pos(node)
         self.count += 1
+        if id(node) in self.built:
+            self.repeats = True
+        else:
+            self.built.add(id(node))
         if self.count > MAX_NODES:
-            raise SpecError(
-                [
-                    self._diagnostic(
-                        node,
-                        f"the spec holds over {MAX_NODES} values once its aliases "
-                        "are expanded",
-                        "repeat fewer aliases (*name), or fewer levels of them",
-                    )
-                ]
-            )
+            raise SpecError([self._too_many(node)])
         if id(node) in self.open:
             raise SpecError(
                 [
@@ -722,6 +721,21 @@ class _Walker:
                 )
                 return _REFUSED
         return value
+
+    def _too_many(self, node: yaml.Node) -> Diagnostic:
+        """Over ``MAX_NODES`` values: said of aliases only when some were repeated."""
+        if self.repeats:
+            return self._diagnostic(
+                node,
+                f"the spec holds over {MAX_NODES:,} values once its aliases are "
+                "expanded",
+                "repeat fewer aliases (*name), or fewer levels of them",
+            )
+        return self._diagnostic(
+            node,
+            f"the spec holds over {MAX_NODES:,} values",
+            "split it into several specs, or shorten its lists",
+        )
 
     def _diagnostic(self, node: yaml.Node, message: str, hint: str = "") -> Diagnostic:
         pos = _pos(node)

@@ -11,8 +11,9 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .auth_methods import auth_method_errors
+from .control_text import control_text_errors
 from .diagnostics import Diagnostic, SpecError, closest, describe
-from .leaks import find_leaks, leak_diagnostics, redact
+from .leaks import find_leaks, leak_diagnostics, not_secrets, redact
 from .load import JsonPath, LoadedSpec
 from .names import IDENTIFIER, snake_case
 from .resources import SCHEMA_PATH
@@ -188,15 +189,27 @@ def validate(spec: LoadedSpec) -> None:
         )
     # Secrets pasted as values are found on the raw data, so they are reported with
     # schema errors too; every message is then masked so none prints one back.
-    leaks = find_leaks(spec.data)
+    found = find_leaks(spec.data)
+    # A random-looking value marked '# connectorc: not-a-secret' is no leak.
+    passed = not_secrets(spec, found)
+    leaks = [leak for leak in found if leak not in passed]
+    controls = control_text_errors(spec)
     errors = _schema_errors(spec)
     if not errors:
         errors = auth_method_errors(spec, semantic_errors)
+    # A control character is the one error of its text, and of what is under a key
+    # that holds one (a pattern, a URL or header check would say it again).
+    errors = controls + [d for d in errors if not _under(d.json_path, controls)]
     # A check by key name (a sensitive property's Default) may have said it already.
     said = {d.json_path for d in errors if "secret" in f"{d.message} {d.hint}"}
     errors += [d for d in leak_diagnostics(spec, leaks) if d.json_path not in said]
     if errors:
         raise SpecError(redact(errors, leaks))
+
+
+def _under(path: JsonPath, controls: list[Diagnostic]) -> bool:
+    """Whether ``path`` is a text or key that ``controls`` already reports."""
+    return any(path[: len(c.json_path)] == c.json_path for c in controls)
 
 
 def _schema_errors(spec: LoadedSpec) -> list[Diagnostic]:

@@ -174,3 +174,12 @@ def test_aliases_cannot_multiply_a_spec_without_bound() -> None:
         load_text("\n".join(lines) + "\n", "laughs.yaml")
     [diagnostic] = caught.value.diagnostics
     assert "values once its aliases are expanded" in diagnostic.message
+
+
+def test_too_many_values_without_aliases_does_not_speak_of_aliases() -> None:
+    text = "Values: [" + ", ".join(["1"] * 100_001) + "]\n"
+    with pytest.raises(SpecError) as caught:
+        load_text(text, "long.yaml")
+    [diagnostic] = caught.value.diagnostics
+    assert diagnostic.message == "the spec holds over 100,000 values"
+    assert "alias" not in diagnostic.headline

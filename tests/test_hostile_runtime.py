@@ -248,13 +248,39 @@ def test_redirect_is_an_error_not_none(
         pytest.raises(modules["api"].HostileApiError, match="/elsewhere is not"),
     ):
         client.text()
-    # (A Location httpx cannot parse is its RemoteProtocolError, before we see it.)
     server.answer("/thing", Answer(307, b""))
     with (
         api(modules, server) as client,
         pytest.raises(modules["api"].HostileApiError, match="no valid Location"),
     ):
         client.thing()
+
+
+@pytest.mark.parametrize(
+    "location", ["http://[::1", "https://a.example/" + "x" * 70_000, "http://a:b:c/"]
+)
+def test_a_location_httpx_cannot_read_is_the_connectors_error(
+    location: str, modules: dict[str, ModuleType], server: HostileServer
+) -> None:
+    """httpx reads every redirect's Location before the client sees the answer, and
+    raised its own RemoteProtocolError for one it cannot parse."""
+    server.answer("/thing", Answer(302, b"", (("Location", location),)))
+    with (
+        api(modules, server) as client,
+        pytest.raises(modules["api"].HostileApiError, match="no valid Location") as e,
+    ):
+        client.thing()
+    assert e.value.status_code == 302
+
+    async def call() -> None:
+        client = modules["api"].AsyncHostileApiClient(
+            api_key=API_KEY, base_url=server.url
+        )
+        async with client:
+            await client.thing()
+
+    with pytest.raises(modules["api"].HostileApiError, match="no valid Location"):
+        asyncio.run(call())
 
 
 def test_excerpt_masks_the_credentials_the_server_echoes(
@@ -388,6 +414,47 @@ def test_compression_bomb_is_counted_as_decoded(
             pytest.raises(modules["api"].HostileApiError, match="max_response_bytes"),
         ):
             client.thing()
+
+
+@pytest.mark.parametrize("encoding", ["br", "zstd"])
+def test_brotli_and_zstd_bombs_are_counted_as_decoded(
+    encoding: str, modules: dict[str, ModuleType], server: HostileServer
+) -> None:
+    """httpx decodes br and zstd when brotli and zstandard are installed (they are,
+    in the dev extra): those bodies count as they decode too."""
+    import brotli
+    import zstandard
+
+    def compress(data: bytes) -> bytes:
+        if encoding == "br":
+            return bytes(brotli.compress(data))
+        return bytes(zstandard.ZstdCompressor().compress(data))
+
+    # Without the package, a module still works (httpx then leaves the body as is).
+    assert modules["api"]._optional_module("no_such_module_here") is None
+    bomb = compress(b'"' + b"0" * (64 * 1024 * 1024) + b'"')
+    assert len(bomb) < 64 * 1024  # small on the wire
+    server.answer(
+        "/thing", Answer(body=bomb, headers=(("Content-Encoding", encoding),))
+    )
+    with (
+        api(modules, server, max_response_bytes=1024 * 1024) as client,
+        pytest.raises(modules["api"].HostileApiError, match="max_response_bytes"),
+    ):
+        client.thing()
+    document = json.dumps({"items": list(range(20_000))}).encode()
+    body = compress(document)
+    assert len(body) < len(document) // 3
+    server.answer(
+        "/thing", Answer(body=body, headers=(("Content-Encoding", encoding),))
+    )
+    with api(modules, server, max_response_bytes=len(document) + 1) as client:
+        assert client.thing() == {"items": list(range(20_000))}
+    with (
+        api(modules, server, max_response_bytes=len(document) - 1) as client,
+        pytest.raises(modules["api"].HostileApiError, match="max_response_bytes"),
+    ):
+        client.thing()
 
 
 def test_token_endpoint_body_is_limited_too(

@@ -14,10 +14,15 @@ generated module must then
   normalisation (text stripped, trailing whitespace of each line dropped, continuation
   lines indented).
 
-Text that HTTP cannot carry in a given place (a line break in a header value, a control
-character in a URL, a fragment in an EndPoint) is refused instead, with an error at the
-value's line and column. So is a literal secret, with a message that says to supply it
-at run time.
+Text that HTTP cannot carry in a given place (a non-ASCII header value, a space in a
+URL, a fragment in an EndPoint) is refused instead, with an error at the value's line
+and column. So is a literal secret, with a message that says to supply it at run time.
+
+Control characters (C0, DEL, C1, U+2028/U+2029, bidi controls) are refused in every
+text and key of a spec, one error per text (``compiler/control_text.py``); only prose (a
+Description, a body parameter's Default) may hold TAB, LF and CR. So the payloads go
+into one-line fields without those characters (``_line``), and into prose fields with
+TAB, LF and CR kept (``_prose``); the refusals have their own tests.
 """
 
 from __future__ import annotations
@@ -69,6 +74,28 @@ PAYLOADS: dict[str, str] = {
     "surrounding_space": "  spaced out  \n  ",
 }
 PAYLOADS["everything"] = " ".join(PAYLOADS.values())
+
+# What a spec may not hold (compiler/control_text.py), written out again here.
+_CONTROLS = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+    "\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+)
+
+
+def _line(text: str) -> str:
+    """``text`` as a one-line field may hold it: without any control character."""
+    return re.sub(f"[{_CONTROLS}\t\n\r]", "", text)
+
+
+def _prose(text: str) -> str:
+    """``text`` as a Description or a body Default may hold it: TAB, LF, CR kept."""
+    return re.sub(f"[{_CONTROLS}]", "", text)
+
+
+LINE_PAYLOADS = {name: _line(text) for name, text in PAYLOADS.items()}
+PROSE_PAYLOADS = {
+    name: _prose(text) for name, text in PAYLOADS.items() if re.search("[\t\n\r]", text)
+}
 HARMLESS = "harmless"
 API_KEY = "k3y-value"
 
@@ -118,16 +145,18 @@ def _header_safe(text: str) -> str:
     return re.sub(r"[^\x20-\x7e]", "", text).strip(" ")
 
 
-def _main_spec(p: str) -> dict[str, Any]:
-    """Every field that reaches a template, holding ``p`` wherever a spec may."""
+def _main_spec(p: str, prose: str | None = None) -> dict[str, Any]:
+    """Every field that reaches a template, holding ``p`` wherever a spec may (and
+    ``prose``, if given, in Descriptions and body Defaults instead)."""
+    d = p if prose is None else prose
     return {
         "SpecVersion": 1,
         "Name": f"Evil {p[:80]}",
-        "Description": f"Connector {p}",
+        "Description": f"Connector {d}",
         "BaseUrl": f"https://api.example.com/v1/{_base_url_safe(p)}/{{{{Region}}}}",
         "Properties": [
-            {"Name": "Region", "Description": f"Region {p}", "Default": p},
-            {"Name": f"Note {p}", "Description": p, "IsOptional": True},
+            {"Name": "Region", "Description": f"Region {d}", "Default": p},
+            {"Name": f"Note {p}", "Description": d, "IsOptional": True},
             {"Name": "Plain", "Default": f"plain {p}"},
         ],
         "Authentication": {
@@ -138,7 +167,7 @@ def _main_spec(p: str) -> dict[str, Any]:
         "Methods": [
             {
                 "Name": f"Get {p}",
-                "Description": f"Method {p}",
+                "Description": f"Method {d}",
                 "HttpMethod": "POST",
                 "EndPoint": f"/items/{_url_safe(p)}/{{{{Id{_merge_name_safe(p)}}}}}/x",
                 "Parameters": [
@@ -166,8 +195,8 @@ def _main_spec(p: str) -> dict[str, Any]:
                         "TargetType": "Body",
                         "TargetName": f"b {p}",
                         "PythonName": "body",
-                        "Description": f"Body {p}",
-                        "Default": p,
+                        "Description": f"Body {d}",
+                        "Default": d,
                     },
                     {
                         "TargetType": "Body",
@@ -189,7 +218,7 @@ def _main_spec(p: str) -> dict[str, Any]:
                         "TargetType": "Body",
                         "TargetName": f"f {p}",
                         "PythonName": "field",
-                        "Default": p,
+                        "Default": d,
                     }
                 ],
             },
@@ -393,10 +422,10 @@ def _path(url: str) -> bytes:
 
 # -- the tests ----------------------------------------------------------------------
 
-IDS = list(PAYLOADS)
+IDS = list(LINE_PAYLOADS)
 
 
-@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=IDS)
+@pytest.mark.parametrize("payload", LINE_PAYLOADS.values(), ids=IDS)
 def test_values_come_back_exactly(payload: str, tmp_path: Path) -> None:
     module, _ = _check_same_shape(_main_spec, payload, tmp_path)
     spec = _main_spec(payload)
@@ -485,7 +514,7 @@ def test_values_come_back_exactly(payload: str, tmp_path: Path) -> None:
     client.close()
 
 
-@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=IDS)
+@pytest.mark.parametrize("payload", LINE_PAYLOADS.values(), ids=IDS)
 def test_async_client_sends_the_same(payload: str, tmp_path: Path) -> None:
     module, _ = _compile(_main_spec(payload), tmp_path)
     sync_seen, sync_transport = _capture()
@@ -505,7 +534,7 @@ def test_async_client_sends_the_same(payload: str, tmp_path: Path) -> None:
     assert sent.headers == expected.headers
 
 
-@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=IDS)
+@pytest.mark.parametrize("payload", LINE_PAYLOADS.values(), ids=IDS)
 def test_header_names_and_values(payload: str, tmp_path: Path) -> None:
     module, _ = _check_same_shape(_header_spec, payload, tmp_path)
     spec = _header_spec(payload)
@@ -528,7 +557,7 @@ def test_header_names_and_values(payload: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("request_format", ["Json", "Form"])
-@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=IDS)
+@pytest.mark.parametrize("payload", LINE_PAYLOADS.values(), ids=IDS)
 def test_auth_fields_names_and_keys(
     payload: str, request_format: str, tmp_path: Path
 ) -> None:
@@ -557,6 +586,129 @@ def test_auth_fields_names_and_keys(
     else:
         pairs = parse_qsl(request.content.decode("ascii"), keep_blank_values=True)
         assert dict(pairs) == expected and len(pairs) == 3
+
+
+@pytest.mark.parametrize("prose", PROSE_PAYLOADS.values(), ids=list(PROSE_PAYLOADS))
+def test_prose_keeps_its_line_breaks_exactly(prose: str, tmp_path: Path) -> None:
+    """Descriptions and body Defaults may run over lines: TAB, LF and CR carry
+    through exactly, into docstrings and onto the wire, and change no code."""
+    line = _line(prose)
+    module, text = _compile(_main_spec(line, prose), tmp_path)
+    skeleton, names, _ = _twin(_main_spec(HARMLESS))
+    assert _skeleton(text) == skeleton, "spec text changed the code"
+    assert _module_names(module) == names
+    spec = _main_spec(line, prose)
+    assert module.__doc__ is not None
+    assert _doc(spec["Description"], 0) in module.__doc__
+    client_class = _client(module)
+    method_doc = _docstring(_method(client_class, "get_"))
+    assert _doc(spec["Methods"][0]["Description"], 8) in method_doc
+    assert (
+        inspect.signature(_method(client_class, "get_")).parameters["body"].default
+        == prose
+    )
+    seen, transport = _capture()
+    client = client_class(api_key=API_KEY, transport=transport)
+    _method(client, "get_")(item_id="i")
+    _method(client, "form_")()
+    first, form = seen
+    assert json.loads(first.content)[f"b {line}"] == prose
+    assert parse_qsl(form.content.decode("ascii"), keep_blank_values=True) == [
+        (f"f {line}", prose)
+    ]
+    client.close()
+
+
+# One text of each kind a spec holds, and where a control character goes in it.
+CONTROL_PLACES: dict[str, tuple[str | int, ...]] = {
+    "name": ("Name",),
+    "property_default": ("Properties", 0, "Default"),
+    "query_default": ("Methods", 0, "Parameters", 1, "Default"),
+    "target_name": ("Methods", 0, "Parameters", 1, "TargetName"),
+    "values_item": ("Methods", 0, "Parameters", 2, "Values", 1),
+    "description": ("Methods", 0, "Description"),
+    "body_default": ("Methods", 0, "Parameters", 3, "Default"),
+    "query_format": ("Authentication", "Format"),
+}
+CONTROL_CHARACTERS = {
+    "nul": "\x00",
+    "bell": "\x07",
+    "escape": "\x1b",
+    "delete": "\x7f",
+    "next_line": "\x85",
+    "c1": "\x9b",
+    "line_separator": "\u2028",
+    "paragraph_separator": "\u2029",
+    "rlo": "\u202e",
+    "isolate": "\u2066",
+    "rlm": "\u200f",
+    "arabic_mark": "\u061c",
+}
+
+
+@pytest.mark.parametrize("place", CONTROL_PLACES.values(), ids=list(CONTROL_PLACES))
+@pytest.mark.parametrize(
+    "char", CONTROL_CHARACTERS.values(), ids=list(CONTROL_CHARACTERS)
+)
+def test_a_control_character_anywhere_is_one_located_error(
+    place: tuple[str | int, ...], char: str, tmp_path: Path
+) -> None:
+    spec = _main_spec(HARMLESS)
+    target: Any = spec
+    for part in place:
+        target = target[part]
+    # Three of them in one text: still one error, naming the first.
+    value = f"{target}{char}x{char}{char}"
+    text = _dump(_with(spec, place, value))
+    path = tmp_path / "spec.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        compile_spec(path)
+    [diagnostic] = caught.value.diagnostics
+    assert (diagnostic.line, diagnostic.column) in _positions(text, place)
+    assert f"holds the control character U+{ord(char):04X}" in diagnostic.message
+    assert diagnostic.message.endswith(", and 2 more")
+
+
+@pytest.mark.parametrize("char", ["\t", "\n", "\r"], ids=["tab", "lf", "cr"])
+@pytest.mark.parametrize(
+    "place",
+    [
+        p
+        for name, p in CONTROL_PLACES.items()
+        if name not in ("description", "body_default")
+    ],
+    ids=[n for n in CONTROL_PLACES if n not in ("description", "body_default")],
+)
+def test_a_line_break_outside_prose_is_one_located_error(
+    place: tuple[str | int, ...], char: str, tmp_path: Path
+) -> None:
+    spec = _main_spec(HARMLESS)
+    target: Any = spec
+    for part in place:
+        target = target[part]
+    text = _dump(_with(spec, place, f"{target}{char}x"))
+    path = tmp_path / "spec.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        compile_spec(path)
+    [diagnostic] = caught.value.diagnostics
+    assert (diagnostic.line, diagnostic.column) in _positions(text, place)
+    assert f"U+{ord(char):04X}" in diagnostic.message
+    assert "only a Description or a body parameter's Default" in diagnostic.hint
+
+
+def test_a_control_character_in_a_key_is_one_located_error(tmp_path: Path) -> None:
+    spec = _main_spec(HARMLESS)
+    spec["Methods"][0]["Desc\u202eription"] = spec["Methods"][0].pop("Description")
+    text = _dump(spec)
+    path = tmp_path / "spec.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        compile_spec(path)
+    [diagnostic] = caught.value.diagnostics
+    assert "ription" in diagnostic.source_line.split(":")[0]
+    assert diagnostic.message.startswith("this key holds the control character U+202E")
 
 
 # -- refused, with the place ----------------------------------------------------
@@ -613,14 +765,14 @@ def _with(
 
 
 HEADER_VALUES = {
-    "newline": ("Bearer\n{ApiKey}", "line break"),
-    "carriage_return": ("Bearer {ApiKey}\r", "line break"),
+    "newline": ("Bearer\n{ApiKey}", "U+000A (LINE FEED)"),
+    "carriage_return": ("Bearer {ApiKey}\r", "U+000D (CARRIAGE RETURN)"),
     "nul": ("Bearer\x00{ApiKey}", "control character"),
     "escape": ("Bearer \x1b{ApiKey}", "control character"),
     "non_ascii": ("Bearer {ApiKey} naïve", "not ASCII"),
     "smart_quotes": ("“Bearer {ApiKey}”", "not ASCII"),
     "leading_space": (" Bearer {ApiKey}", "whitespace"),
-    "trailing_tab": ("Bearer {ApiKey}\t", "whitespace"),
+    "trailing_tab": ("Bearer {ApiKey}\t", "U+0009 (TAB)"),
 }
 
 
@@ -632,12 +784,14 @@ def test_header_format_http_cannot_carry_is_refused(
 ) -> None:
     spec = _with(_header_spec(HARMLESS), ("Authentication", "Format"), value)
     headlines = _refused(spec, ("Authentication", "Format"), words, tmp_path)
-    assert "cannot be sent in an HTTP header" in headlines
+    said = "control character" if _line(value) != value else "HTTP header"
+    assert said in headlines and len(headlines.splitlines()) == 1, headlines
 
 
 def test_query_format_may_hold_any_text(tmp_path: Path) -> None:
-    """In a query parameter the same text is percent-encoded, so it is accepted."""
-    for value, _ in HEADER_VALUES.values():
+    """In a query parameter the same text is percent-encoded, so it is accepted
+    (control characters apart: they are refused in every text)."""
+    for value in {_line(value) for value, _ in HEADER_VALUES.values()}:
         spec = _with(_main_spec(HARMLESS), ("Authentication", "Format"), value)
         module, _ = _compile(spec, tmp_path / str(abs(hash(value))))
         assert value == module.ApiKeyAuth.FORMAT
@@ -663,7 +817,8 @@ def test_header_parameter_value_http_cannot_carry_is_refused(
 def test_header_names_http_cannot_carry_are_refused(name: str, tmp_path: Path) -> None:
     target = ("Methods", 0, "Parameters", 0, "TargetName")
     spec = _with(_header_spec(HARMLESS), target, name)
-    _refused(spec, target, "is not a valid HTTP header name", tmp_path)
+    words = "is not a valid HTTP header name"
+    _refused(spec, target, words if _line(name) == name else "U+00", tmp_path)
     header = ("Authentication", "Header")
     _refused(_with(_header_spec(HARMLESS), header, name), header, "Header", tmp_path)
 

@@ -99,6 +99,33 @@ ONE_MISTAKE_SAYS = {
 }
 
 
+# A tab where YAML allows none. Where the parser's recovery keeps the structure, the
+# editor shows the one YAML error. Where the tab indents a key of a block (issue 15:
+# "one tab gives eleven", now three), yaml-language-server still validates the
+# document its parser recovered (yamlValidation.doValidation adds the schema's
+# diagnostics to the syntax errors, with no filter for a document that has some),
+# and in that document the block is empty (`Authentication: null`) and its key
+# stands at the top level: two real schema errors of that document, which a schema
+# could hide only by accepting an empty Authentication and unknown top-level keys,
+# and the compiler validates with the same schema. So three, the tab's own first.
+TABS = {
+    "tab_in_list": NO_TOKEN_URL.replace("AuthType: OAuth2", "AuthType: None")
+    .replace("  OAuth2Type: ClientCredentials\n", "")
+    .replace("EndPoint: /x }\n", "EndPoint: /x }\n\tDescription: x\n"),
+    "tab_in_block": NO_TOKEN_URL.replace("AuthType: OAuth2", "AuthType: None")
+    .replace("  OAuth2Type: ClientCredentials\n", "")
+    .replace("  AuthType", "\tAuthType"),
+}
+TABS_SAY = {
+    "tab_in_list": [(9, 1, "Tabs are not allowed as indentation")],
+    "tab_in_block": [
+        (5, 16, 'Incorrect type. Expected "Authentication".'),
+        (6, 1, "Tabs are not allowed as indentation"),
+        (6, 2, "Property AuthType is not allowed."),
+    ],
+}
+
+
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project folder: the schema, the good specs, and a few broken ones."""
@@ -110,6 +137,8 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (broken / "unknown_auth_type.yaml").write_text(UNKNOWN_AUTH_TYPE)
     (broken / "no_token_url.yaml").write_text(NO_TOKEN_URL)
     (broken / "empty.yaml").write_text(MODELINE + "\n")
+    for name, text in TABS.items():
+        (broken / f"{name}.yaml").write_text(text)
     for name, text in ONE_MISTAKE.items():
         (broken / f"{name}.yaml").write_text(text)
     (broken / "authentication.yaml").write_text(
@@ -181,6 +210,20 @@ def test_one_mistake_is_one_diagnostic_in_our_words(
     assert ONE_MISTAKE_SAYS[name][0] in {d.line for d in caught.value.diagnostics}
 
 
+@pytest.mark.parametrize("name", sorted(TABS))
+def test_a_tab_gives_the_diagnostics_the_server_must(
+    name: str, workspace: Path, server: LanguageServer
+) -> None:
+    path = workspace / "broken" / f"{name}.yaml"
+    assert _simple(server.diagnostics(path)) == TABS_SAY[name]
+    # The compiler says it once, at the tab.
+    with pytest.raises(SpecError) as caught:
+        validate_spec(path)
+    [ours] = caught.value.diagnostics
+    [tab] = [d for d in TABS_SAY[name] if d[2].startswith("Tabs")]
+    assert "tab" in ours.message and (ours.line, ours.column) == tab[:2]
+
+
 def test_oauth2_without_access_token_url(
     workspace: Path, server: LanguageServer
 ) -> None:
@@ -213,6 +256,28 @@ def test_hover_shows_the_schema_description(
     text = hover["contents"]["value"]
     assert "The authentication scheme:" in text  # our markdownDescription
     assert "- `AuthFields`: fields in the request body" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "auth_type"), [("spotify", "OAuth2"), ("mailchimp", "ApiKey")]
+)
+def test_hover_on_authentication_shows_its_branch(
+    name: str, auth_type: str, workspace: Path, server: LanguageServer
+) -> None:
+    """Each AuthType branch has a markdownDescription of its own, with an example."""
+    spec = workspace / "specs" / f"{name}.yaml"
+    server.diagnostics(spec)
+    line = spec.read_text().splitlines().index("Authentication:")
+    hover = server.request(
+        "textDocument/hover",
+        {
+            "textDocument": {"uri": spec.as_uri()},
+            "position": {"line": line, "character": 3},
+        },
+    )
+    text = hover["contents"]["value"]
+    assert f"**`AuthType: {auth_type}`**" in text
+    assert f"```yaml\nAuthType: {auth_type}\n" in text
 
 
 def _completion_labels(server: LanguageServer, path: Path, line: int) -> list[str]:

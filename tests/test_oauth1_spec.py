@@ -87,9 +87,9 @@ def headlines(text: str, tmp_path: Path) -> list[str]:
         ),
         (
             spec(extra='  Realm: "Photos\\tlive"\n'),
-            "spec.yaml:9:10: Realm must be printable ASCII without a double quote or "
-            "a backslash; it is written as it is, between quotes, in the "
-            "Authorization header",
+            "spec.yaml:9:10: Realm holds the control character U+0009 (TAB); write "
+            "it on one line: only a Description or a body parameter's Default may "
+            "run over several lines",
         ),
         (
             spec(method="Fetch Access Token"),

@@ -136,3 +136,84 @@ def test_a_secret_in_a_url_or_format_is_found_without_being_shown(
     shown = [f"{d.headline}\n{d.source_line}" for d in caught.value.diagnostics]
     assert any("looks like a Stripe secret key" in s for s in shown), shown
     assert all(secret not in s for s in shown)
+
+
+# -- '# connectorc: not-a-secret' -----------------------------------------------------
+
+SHA = "9fceb02d0ae598e95dc970b74767f19372d61af8"
+MARKED = """\
+SpecVersion: 1
+Name: Example
+BaseUrl: https://api.example.com
+Properties:
+  - Name: Revision
+    Default: {value}
+Authentication:
+  AuthType: None
+Methods:
+  - Name: Add Item
+    HttpMethod: POST
+    EndPoint: /items
+"""
+
+
+def _marked(tmp_path: Path, value: str) -> list[str]:
+    path = tmp_path / "spec.yaml"
+    path.write_text(MARKED.format(value=value), encoding="utf-8")
+    try:
+        validate_spec(path, "spec.yaml")
+    except SpecError as error:
+        return [d.headline for d in error.diagnostics]
+    return []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        f"{SHA}  # connectorc: not-a-secret",
+        f'"{SHA}" #connectorc: not-a-secret (the commit the API pins)',
+        f"'{SHA}' # connectorc:  not-a-secret",
+    ],
+)
+def test_a_random_looking_value_marked_not_a_secret_is_accepted(
+    value: str, tmp_path: Path
+) -> None:
+    assert _marked(tmp_path, SHA) != []  # refused without the comment
+    assert _marked(tmp_path, value) == []
+
+
+def test_a_marked_value_reaches_the_module(tmp_path: Path) -> None:
+    from compiler import compile_spec
+
+    path = tmp_path / "spec.yaml"
+    value = f"{SHA}  # connectorc: not-a-secret"
+    path.write_text(MARKED.format(value=value), encoding="utf-8")
+    _, text = compile_spec(path)
+    assert SHA in text
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        f'"{SHA} # connectorc: not-a-secret"',  # the words inside the value
+        f"'{SHA} # connectorc: not-a-secret'",
+        f"{SHA}#connectorc:not-a-secret",  # no space before '#': part of the value
+        f"{SHA}  # connectorc: not-a-secretive",
+    ],
+)
+def test_the_words_count_only_as_a_comment(value: str, tmp_path: Path) -> None:
+    [error] = _marked(tmp_path, value)
+    assert "high entropy" in error
+
+
+@pytest.mark.parametrize(
+    ("kind", "secret"),
+    [(k, v) for k, v in SECRETS.items() if "entropy" not in k and "PRIVATE" not in v],
+)
+def test_a_well_known_format_is_refused_even_when_marked(
+    kind: str, secret: str, tmp_path: Path
+) -> None:
+    [error] = _marked(tmp_path, f'"{secret}"  # connectorc: not-a-secret')
+    assert f"looks like {kind}" in error
+    assert "passes only random-looking values" in error
+    assert secret not in error

@@ -207,6 +207,36 @@ def test_after_error_runs_on_an_error_status_instead_of_after_action(
     ]
 
 
+def test_a_redirect_runs_after_error_not_after_action_then_raises(
+    echo: ModuleType, httpbin: Any
+) -> None:
+    """after_action is for a success (2xx) only: a 3xx, which the client does not
+    follow, goes to after_error and is raised as the connector's error."""
+    with (
+        echo.EchoClient(api_key="k", base_url=httpbin.url) as client,
+        pytest.raises(echo.EchoError, match="is not followed") as caught,
+    ):
+        client.status(code=302)
+    assert caught.value.status_code == 302
+    assert echo.SEEN == [
+        "connector before []",
+        "connector error 302 ['connector before']",
+    ]
+
+    async def call() -> None:
+        async with echo.AsyncEchoClient(api_key="k", base_url=httpbin.url) as client:
+            await client.status(code=303)
+
+    echo.SEEN.clear()
+    with pytest.raises(echo.EchoError, match="is not followed") as caught:
+        asyncio.run(call())
+    assert caught.value.status_code == 303
+    assert echo.SEEN == [
+        "connector before []",
+        "connector error 303 ['connector before']",
+    ]
+
+
 def test_the_async_client_runs_the_same_hooks(echo: ModuleType, httpbin: Any) -> None:
     async def call() -> Any:
         async with echo.AsyncEchoClient(api_key="k", base_url=httpbin.url) as client:
