@@ -635,6 +635,43 @@ def test_async_client_shares_the_limits(
     assert len(arrival_server.arrivals) == 15
 
 
+def test_async_retry_after_pause_goes_to_redis_without_blocking(
+    mailchimp: ModuleType,
+    redis_server: RedisServer,
+    arrival_server: ArrivalServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A 429's Retry-After reaches Redis with an awaited command (the sync client's
+    blocking pause() is never called on the loop), and holds for another client."""
+
+    def blocking(*args: Any) -> None:
+        raise AssertionError("the async client called the blocking pause()")
+
+    monkeypatch.setattr(mailchimp._RedisThrottle, "pause", blocking)
+    arrival_server.handler.too_many[0] = 1
+
+    async def main() -> None:
+        def client(**kw: Any) -> Any:
+            return mailchimp.AsyncMailchimpClient(
+                api_key="k",
+                dc="us1",
+                base_url=arrival_server.url,
+                limiter=mailchimp.RedisLimiter(redis_server.url, key="account-4"),
+                **kw,
+            )
+
+        first = asyncio.ensure_future(client().ping())
+        await asyncio.sleep(0.3)  # the 429 has come: Retry-After: 1 holds for everyone
+        await client(max_attempts=1).ping()
+        await first
+
+    asyncio.run(main())
+    arrivals = arrival_server.arrivals
+    assert len(arrivals) == 3
+    assert arrivals[1] - arrivals[0] >= 0.95  # the other client waited it out too
+    assert arrivals[2] - arrivals[0] >= 0.95
+
+
 # -- Redis going away -----------------------------------------------------------------
 
 
