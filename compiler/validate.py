@@ -446,12 +446,44 @@ def _bad_choice(
 ) -> Diagnostic:
     key = _last_key(path) or "value"
     names = [str(c) for c in choices]
+    if key == "Algorithm" and _auth_type(spec, path) == "OAuth2":
+        hmac = _hmac_assertion_algorithm(spec, path, value, names)
+        if hmac:
+            return hmac
     match = closest(value, names) if isinstance(value, str) else None
     return spec.diagnostic(
         path,
         f"unknown {key} {value!r}",
         f"did you mean '{match}'?" if match else f"use one of {', '.join(names)}",
     )
+
+
+def _hmac_assertion_algorithm(
+    spec: LoadedSpec, path: JsonPath, value: Any, names: list[str]
+) -> Diagnostic | None:
+    """An HMAC ``Algorithm`` (HS256...) for a client assertion: ClientSecretJwt's.
+
+    The schema's closest name (RS256 for HS256) would send the author to a private
+    key they may not have; the secret-signed assertion is another ClientAuthentication.
+    """
+    if not (isinstance(value, str) and value.upper().startswith("HS")):
+        return None
+    auth = _auth_block(spec, path)
+    method = auth.get("ClientAuthentication") if isinstance(auth, dict) else None
+    message = (
+        f"Algorithm {value!r} is an HMAC algorithm: a client assertion signed with "
+        "a shared secret is ClientSecretJwt's, not PrivateKeyJwt's"
+    )
+    if method == "ClientSecretJwt":
+        hint = "remove Algorithm: ClientSecretJwt always signs HS256"
+    else:
+        keys = f"{', '.join(names[:-1])} or {names[-1]}"
+        hint = (
+            "to sign with the client secret write ClientAuthentication: "
+            f"ClientSecretJwt (always HS256) without Algorithm, or use {keys} "
+            "with a private key"
+        )
+    return spec.diagnostic(path, message, hint)
 
 
 def _wrong_type(
