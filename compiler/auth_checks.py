@@ -23,7 +23,6 @@ __all__ = [
     "secret_credentials",
 ]
 
-_MERGE_FIELD = re.compile(r"\{\{(.*?)\}\}")
 # Headers the client sets itself from the request.
 _OWN_HEADERS = frozenset(
     {"content-type", "content-length", "host", "transfer-encoding"}
@@ -151,6 +150,7 @@ def _assertion_errors(
     spec: LoadedSpec, auth: dict[str, Any], properties: dict[str, dict[str, Any]]
 ) -> Iterator[Diagnostic]:
     """Algorithm, KeyId and CertificateThumbprint of an OAuth 2 connector."""
+    from .checking import MERGE_FIELD
     from .session_jwt import _check_merge_fields
 
     client_auth = auth.get("ClientAuthentication", "Basic")
@@ -174,7 +174,7 @@ def _assertion_errors(
         )
         if (
             key == "CertificateThumbprint"
-            and not _MERGE_FIELD.search(value)
+            and not MERGE_FIELD.search(value)
             and not _THUMBPRINT.fullmatch(value.strip())
         ):
             yield spec.diagnostic(
@@ -195,6 +195,7 @@ def _header_errors(
     method: dict[str, Any] | None,
     auth: dict[str, Any],
 ) -> Iterator[Diagnostic]:
+    from .checking import MERGE_FIELD, property_field_errors
     from .wire_rules import HEADER_NAME
     from .wire_rules import header_value_problem as _header_value_problem
 
@@ -250,7 +251,7 @@ def _header_errors(
         if value is None:
             continue
         yield from checker.check_template(where, value)
-        fields = [m for m in _MERGE_FIELD.finditer(value) if m.group(1).strip()]
+        fields = [m for m in MERGE_FIELD.finditer(value) if m.group(1).strip()]
         for match in fields:
             field = match.group(1).strip()
             span = (value, match.start())
@@ -264,25 +265,17 @@ def _header_errors(
                     _secret_hint(credentials),
                     span=span,
                 )
-            elif field not in properties:
-                yield spec.diagnostic(
+            else:
+                yield from property_field_errors(
+                    spec,
                     where,
-                    f"header '{name}' uses {{{{{field}}}}}, which is not a declared "
-                    "property",
-                    _declare_hint(field, [*properties, *credentials]),
+                    f"header '{name}'",
+                    field,
+                    properties,
+                    declared=[*properties, *credentials],
                     span=span,
                 )
-            elif properties[field].get("IsOptional") and (
-                "Default" not in properties[field]
-            ):
-                yield spec.diagnostic(
-                    where,
-                    f"header '{name}' uses {{{{{field}}}}}, but that property is "
-                    "optional and has no Default",
-                    "make the property required or give it a Default",
-                    span=span,
-                )
-        problem = _header_value_problem(_MERGE_FIELD.sub("x", value))
+        problem = _header_value_problem(MERGE_FIELD.sub("x", value))
         if problem:
             yield spec.diagnostic(
                 where,
@@ -388,6 +381,7 @@ def _token_request_errors(
     checker: Any, auth: dict[str, Any], properties: dict[str, dict[str, Any]]
 ) -> Iterator[Diagnostic]:
     """OAuth 2 TokenParameters and AuthoriseParameters fields, TokenRequestNames."""
+    from .checking import MERGE_FIELD, property_field_errors
     from .oauth2 import RESERVED_TOKEN_PARAMETERS
 
     spec: LoadedSpec = checker.spec
@@ -395,28 +389,12 @@ def _token_request_errors(
         for name, value in auth.get(key, {}).items():
             where: JsonPath = ("Authentication", key, name)
             yield from checker.check_template(where, value)
-            for match in _MERGE_FIELD.finditer(value):
+            for match in MERGE_FIELD.finditer(value):
                 field = match.group(1).strip()
                 span = (value, match.start())
-                if not field:
-                    continue
-                if field not in properties:
-                    yield spec.diagnostic(
-                        where,
-                        f"{key} '{name}' uses {{{{{field}}}}}, which is not a "
-                        "declared property",
-                        _declare_hint(field, list(properties)),
-                        span=span,
-                    )
-                elif properties[field].get("IsOptional") and (
-                    "Default" not in properties[field]
-                ):
-                    yield spec.diagnostic(
-                        where,
-                        f"{key} '{name}' uses {{{{{field}}}}}, but that property is "
-                        "optional and has no Default",
-                        "make the property required or give it a Default",
-                        span=span,
+                if field:
+                    yield from property_field_errors(
+                        spec, where, f"{key} '{name}'", field, properties, span=span
                     )
     response: dict[str, Any] = auth.get("TokenResponse", {})
     instance = response.get("InstanceUrl")
@@ -504,9 +482,3 @@ def _same_path(first: str, second: str) -> bool:
         return token_path(first) == token_path(second)
     except PathError:
         return first == second
-
-
-def _declare_hint(name: str, declared: list[str]) -> str:
-    from .diagnostics import did_you_mean
-
-    return did_you_mean(name, declared) or f"declare '{name}' under Properties"

@@ -29,6 +29,7 @@ __all__ = [
     "credential_names",
     "declare_hint",
     "may_be_missing",
+    "property_field_errors",
 ]
 
 MERGE_FIELD = re.compile(r"\{\{(.*?)\}\}")
@@ -154,6 +155,40 @@ def may_be_missing(prop: dict[str, Any]) -> bool:
 
 def declare_hint(name: str, declared: list[str], where: str) -> str:
     return did_you_mean(name, declared) or f"declare '{name}' under {where}"
+
+
+def property_field_errors(
+    spec: LoadedSpec,
+    path: JsonPath,
+    what: str,
+    field: str,
+    properties: dict[str, Any],
+    *,
+    declared: list[str] | None = None,
+    span: tuple[str, int] | None = None,
+) -> Iterator[Diagnostic]:
+    """``what`` uses ``{{field}}``: a declared property that always has a value.
+
+    ``declared`` are the names a misspelling may be taken for (the properties unless
+    given); ``span`` moves the column to the field in the value's text.
+    """
+    if field not in properties:
+        yield spec.diagnostic(
+            path,
+            f"{what} uses {{{{{field}}}}}, which is not a declared property",
+            declare_hint(
+                field, list(properties) if declared is None else declared, "Properties"
+            ),
+            span=span,
+        )
+    elif may_be_missing(properties[field]):
+        yield spec.diagnostic(
+            path,
+            f"{what} uses {{{{{field}}}}}, but that property is optional and has "
+            "no Default",
+            "make the property required or give it a Default",
+            span=span,
+        )
 
 
 class Context:

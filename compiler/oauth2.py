@@ -8,12 +8,12 @@ grant, and which names the generated OAuth 2 client reserves for itself.
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from .diagnostics import Diagnostic, did_you_mean
+from .checking import MERGE_FIELD, property_field_errors
+from .diagnostics import Diagnostic
 from .fieldpath import PathError, path_text, token_path
 from .load import JsonPath, LoadedSpec
 from .names import python_name
@@ -26,8 +26,6 @@ __all__ = [
     "oauth2_errors",
 ]
 
-# As in ``semantics`` (which imports this module, so it cannot be imported from there).
-MERGE_FIELD = re.compile(r"\{\{(.*?)\}\}")
 
 # Keys that only mean something for the redirect (AuthorisationCode) grant.
 AUTHORISE_ONLY_KEYS = ("AuthoriseUrl", "AuthoriseParameters", "Pkce", "PkceMethod")
@@ -216,23 +214,10 @@ def _check_url(
     path: JsonPath = ("Authentication", key)
     fields = [name.strip() for name in MERGE_FIELD.findall(url)]
     for name in fields:
-        if name not in properties:
-            yield spec.diagnostic(
-                path,
-                f"{key} uses {{{{{name}}}}}, which is not a declared property",
-                did_you_mean(name, list(properties))
-                or f"declare '{name}' under Properties",
-            )
-        elif properties[name].get("IsOptional") and "Default" not in properties[name]:
-            yield spec.diagnostic(
-                path,
-                f"{key} uses {{{{{name}}}}}, but that property is optional and has "
-                "no Default",
-                "make the property required or give it a Default",
-            )
+        yield from property_field_errors(spec, path, key, name, properties)
     try:
         parts = urlsplit(MERGE_FIELD.sub("x", url))
-    except ValueError:  # a bracket without its pair: semantics.py says so
+    except ValueError:  # a bracket without its pair: wire_rules.py says so
         return
     host = parts.hostname or ""
     if parts.username or parts.password:

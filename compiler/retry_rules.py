@@ -12,11 +12,10 @@ from .checking import Context
 from .diagnostics import Diagnostic
 from .fieldpath import PathError, parse_path
 from .load import JsonPath, LoadedSpec
+from .wire_rules import HEADER_NAME
 
 __all__ = ["check_retry_safe", "retry_errors"]
 
-# An HTTP field name (RFC 9110 5.1: a token).
-HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 # The longest wait a client waits out (the generated _MAX_RETRY_AFTER).
 MAX_WAIT = 600
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from .checking import MERGE_FIELD, property_field_errors
 from .diagnostics import Diagnostic, did_you_mean
 from .fieldpath import PathError, session_path
 from .load import JsonPath, LoadedSpec
@@ -24,8 +25,6 @@ __all__ = [
     "session_jwt_errors",
 ]
 
-# As in ``semantics`` (which imports this module, so it cannot be imported from there).
-MERGE_FIELD = re.compile(r"\{\{(.*?)\}\}")
 # Constructor arguments and client attributes the generated clients add.
 SESSION_ARGUMENTS = frozenset({"token_store", "on_token", "leeway", "login_url"})
 JWT_ARGUMENTS = frozenset({"key_id", "leeway"})
@@ -122,21 +121,8 @@ def _check_merge_fields(
     text: str,
     properties: dict[str, Any],
 ) -> Iterator[Diagnostic]:
-    for name in (found.strip() for found in MERGE_FIELD.findall(text)):
-        if name not in properties:
-            yield spec.diagnostic(
-                path,
-                f"{what} uses {{{{{name}}}}}, which is not a declared property",
-                did_you_mean(name, list(properties))
-                or f"declare '{name}' under Properties",
-            )
-        elif properties[name].get("IsOptional") and "Default" not in properties[name]:
-            yield spec.diagnostic(
-                path,
-                f"{what} uses {{{{{name}}}}}, but that property is optional and has "
-                "no Default",
-                "make the property required or give it a Default",
-            )
+    for name in MERGE_FIELD.findall(text):
+        yield from property_field_errors(spec, path, what, name.strip(), properties)
 
 
 def _session_errors(spec: LoadedSpec, auth: dict[str, Any]) -> Iterator[Diagnostic]:
