@@ -16,7 +16,7 @@ from .names import snake_case
 from .pipeline import VERSION, display_path, generate, validate_spec
 from .report import FORMATS, Reporter, Verbosity
 from .resources import SCHEMA_PATH
-from .scaffold import AUTH_TYPES, GRANTS, starter_path, starter_spec
+from .scaffold import AUTH_TYPES, GRANTS, auth_types, starter_path, starter_spec
 from .trycli import TRY_COMMANDS, add_try_commands, run_try_command
 
 __all__ = ["main"]
@@ -115,7 +115,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     new.add_argument("name", metavar="NAME", help="the connector's name, e.g. 'Acme'")
     new.add_argument(
-        "--auth", choices=AUTH_TYPES, default="ApiKey", help="default: ApiKey"
+        "--auth",
+        type=_auth_argument,
+        default="ApiKey",
+        metavar="AUTHTYPE[,AUTHTYPE...]",
+        help=f"one of {', '.join(AUTH_TYPES)} (default: ApiKey); several joined by "
+        "commas, such as OAuth2,ApiKey, make a list of methods the user picks from",
     )
     new.add_argument(
         "--grant",
@@ -206,10 +211,18 @@ def _schema(target: Path) -> int:
     return 0
 
 
+def _auth_argument(text: str) -> str:
+    """``--auth``: one AuthType, or several that may stand together in a list."""
+    try:
+        return ",".join(auth_types(text))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _new(
     name: str, auth: str, grant: str | None, output: Path | None, *, force: bool
 ) -> int:
-    if grant is not None and auth != "OAuth2":
+    if grant is not None and "OAuth2" not in auth.split(","):
         print("connectorc: --grant goes with --auth OAuth2 only", file=sys.stderr)
         return 2
     if not snake_case(name):

@@ -1,4 +1,5 @@
-"""``connectorc new``: a commented starter spec for each AuthType (and OAuth2 grant).
+"""``connectorc new``: a commented starter spec for each AuthType (and OAuth2 grant),
+or for several at once (``--auth OAuth2,ApiKey``: ``Authentication`` as a list).
 
 The spec is built from fixed text; the only values written into it are the name the
 author gave (quoted as a YAML string) and the modeline's relative path to the schema.
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from .names import snake_case
 
-__all__ = ["AUTH_TYPES", "GRANTS", "starter_path", "starter_spec"]
+__all__ = ["AUTH_TYPES", "GRANTS", "auth_types", "starter_path", "starter_spec"]
 
 AUTH_TYPES = (
     "ApiKey",
@@ -69,6 +70,7 @@ Authentication:
   LoginUrl: https://api.example.com/v1/login   # TODO where the login is POSTed
   LoginFormat: Json               # or Form, or Basic (no body)
   LoginFields: { username: "{Username}", password: "{Password}" }   # TODO the names
+  #   (a value may hold {{Property}} fields too: account: "{{Tenant}}")
   TokenPath: token                # TODO the token's field (or TokenHeader, TokenCookie)
   ExpiresIn: 3600                 # TODO its lifetime in seconds (or ExpiresInPath)
   Header: Authorization           # where requests carry it
@@ -85,6 +87,21 @@ Authentication:
 """,
 }
 
+# The options of every OAuth2 grant's token request, and of its client authentication
+# (not JwtBearer's: its signed grant is the client's proof).
+_TOKEN_REQUEST = """\
+  # TokenRequestFormat: Json      # when the token endpoint wants a JSON body
+  # TokenParameters: { audience: "https://api.example.com/" }  # {{Property}} too
+"""
+_CLIENT_ASSERTION = """\
+  # ClientAuthentication: PrivateKeyJwt   # private_key (PEM) at run time, no secret;
+  #                               # or Basic (default), BasicUnencoded, Body, None,
+  #                               # ClientSecretJwt (an HS256 assertion, the secret)
+  # Algorithm: RS256              # or RS384, RS512, PS256, ES256 (PrivateKeyJwt only)
+  # KeyId: TODO-key-id            # the assertion's kid header; {{Property}} too
+  # CertificateThumbprint: "{{CertificateThumbprint}}"   # x5t (Microsoft Entra ID)
+"""
+
 _OAUTH2 = {
     "AuthorisationCode": """\
 Authentication:
@@ -100,8 +117,6 @@ Authentication:
   OAuth2Type: ClientCredentials   # no user: the client acts on its own behalf
   AccessTokenUrl: https://api.example.com/oauth/token     # TODO
   Scopes: [read]                  # TODO the scopes the client asks for
-  # TokenRequestFormat: Json      # when the token endpoint wants a JSON body
-  # TokenParameters: { audience: "https://api.example.com/" }  # {{Property}} too
 """,
     "PasswordCredentials": """\
 Authentication:
@@ -142,6 +157,115 @@ _WRITE_METHOD = """\
 """
 
 
+# An entry's Name in a list of methods: what the user passes as auth=.
+_ENTRY_NAMES = {
+    "ApiKey": "api_key",
+    "Basic": "basic",
+    "OAuth1": "oauth1",
+    "OAuth2": "oauth2",
+    "None": "none",
+    "Session": "session",
+    "Jwt": "jwt",
+}
+_QUERY_CHOICE = "# or QueryParameter: api_key (one of the two)"
+# One client keeps the state of one of these; the others hold no state.
+_STATEFUL = ("OAuth1", "OAuth2", "Session", "Jwt")
+
+_LIST_EXAMPLE = """\
+# Several ways in (`connectorc new NAME --auth OAuth2,ApiKey` writes one): a list of
+# named entries instead of the block above. The user picks one (auth="oauth2"), and
+# a method's AuthMethods restricts it to some of them.
+# Authentication:
+#   - Name: oauth2
+#     AuthType: OAuth2
+#     OAuth2Type: ClientCredentials
+#     AccessTokenUrl: https://api.example.com/oauth/token
+#   - Name: personal_token
+#     AuthType: ApiKey
+#     Format: "Bearer {ApiKey}"
+"""
+
+
+def auth_types(text: str) -> tuple[str, ...]:
+    """The AuthTypes of ``--auth``: one, or several joined by commas.
+
+    Several become a list of named entries, under the rules the compiler checks for
+    one (auth_methods.py), so that the starter compiles as it is.
+    """
+    types = tuple(part.strip() for part in text.split(","))
+    for auth in types:
+        if auth not in AUTH_TYPES:
+            raise ValueError(
+                f"unknown AuthType {auth!r}; use one of {', '.join(AUTH_TYPES)}"
+            )
+    if len(types) == 1:
+        return types
+    if len(set(types)) < len(types):
+        raise ValueError("each AuthType may stand once in a list of methods")
+    if "AuthFields" in types:
+        raise ValueError("AuthFields cannot be one of several methods")
+    if sum(auth in _STATEFUL for auth in types) > 1:
+        raise ValueError(
+            f"at most one of {', '.join(_STATEFUL)} in a list of methods (one "
+            "client keeps the state of one); the others may be ApiKey, Basic or None"
+        )
+    return types
+
+
+def _block(auth: str, grant: str | None) -> str:
+    """The ``Authentication:`` block of one AuthType."""
+    if auth != "OAuth2":
+        return _AUTH[auth]
+    grant = grant or "AuthorisationCode"
+    block = _OAUTH2[grant] + _TOKEN_REQUEST
+    return block if grant == "JwtBearer" else block + _CLIENT_ASSERTION
+
+
+def _entries(types: tuple[str, ...], grant: str | None) -> str:
+    """``Authentication:`` as a list, each type's block an entry with its Name."""
+    lines = ["Authentication:                 # the user picks one: auth=..."]
+    for auth in types:
+        block = _block(auth, grant).splitlines()[1:]  # without "Authentication:"
+        # An entry of a list sends its key in a header (auth_methods.py).
+        block = [
+            line.replace(_QUERY_CHOICE, "# the key goes in a header") for line in block
+        ]
+        lines.append(f"  - Name: {_ENTRY_NAMES[auth]}")
+        lines.append("    Description: TODO when to use this method.")
+        lines.extend(f"  {line}" for line in block)
+    return "\n".join(lines) + "\n"
+
+
+def _headers(types: tuple[str, ...], grant: str | None) -> str:
+    """The commented connector-wide Headers, with a credential where there is one."""
+    text = (
+        "# Headers:                      # sent on every request; {{Property}} too\n"
+        '#   Api-Version: "2024-01-01"\n'
+        '#   X-Tenant: "{{Tenant}}"\n'
+        '#   X-Partner-Key: "{{PartnerKey}}"   # a credential: a Sensitive property\n'
+    )
+    [auth] = types if len(types) == 1 else ("",)
+    if auth == "OAuth2" and grant != "JwtBearer":
+        text += '#   Client-Id: "{{ClientId}}"   # the client id, never the secret\n'
+    elif auth in ("Basic", "Session"):
+        text += '#   X-User: "{{Username}}"      # the username, never the password\n'
+    elif auth == "ApiKey":
+        text += '#   X-Key: "{{ApiKey}}"         # the key in a second header too\n'
+    return text
+
+
+def _properties(types: tuple[str, ...], grant: str | None) -> str:
+    """The commented Properties that the commented shapes use."""
+    text = (
+        "# Properties:                   # values the user supplies to the client\n"
+        "#   - { Name: Tenant, Description: TODO what the value is. }\n"
+        "#   - { Name: PartnerKey, Sensitive: true, Description: TODO a 2nd key. }\n"
+    )
+    if "OAuth2" in types and grant != "JwtBearer":
+        text += "#   - { Name: CertificateThumbprint, Description: TODO its SHA-1. }\n"
+    return text
+
+
 def starter_path(name: str, folder: Path = Path("specs")) -> Path:
     """``specs/<module name>.yaml`` for a connector called ``name``."""
     return folder / f"{snake_case(name) or 'connector'}.yaml"
@@ -151,17 +275,24 @@ def starter_spec(
     name: str, auth: str, grant: str | None, *, spec: Path, schema: Path
 ) -> str:
     """The text of a starter spec; ``spec`` is where it goes, ``schema`` the schema."""
-    if auth not in AUTH_TYPES:
-        raise ValueError(f"unknown AuthType {auth!r}")
-    if auth == "OAuth2":
-        block = _OAUTH2[grant or "AuthorisationCode"]
-    elif grant is not None:
+    types = auth_types(auth)
+    if grant is not None and "OAuth2" not in types:
         raise ValueError("--grant goes with --auth OAuth2 only")
+    if len(types) == 1:
+        block = _block(auth, grant) + _LIST_EXAMPLE
+        restrict = "oauth2"
     else:
-        block = _AUTH[auth]
+        block = _entries(types, grant)
+        restrict = _ENTRY_NAMES[types[0]]
     module = snake_case(name)
     modeline = Path(os.path.relpath(schema.resolve(), spec.resolve().parent))
-    methods = _WRITE_METHOD if auth == "AuthFields" else _READ_METHOD + _WRITE_METHOD
+    read = _READ_METHOD.replace(
+        "    HttpMethod: GET\n",
+        "    HttpMethod: GET\n"
+        f"    # AuthMethods: [{restrict}]"
+        f"{' ' * max(1, 10 - len(restrict))}# with a list of methods: those it takes\n",
+    )
+    methods = _WRITE_METHOD if auth == "AuthFields" else read + _WRITE_METHOD
     return (
         f"# yaml-language-server: $schema={modeline.as_posix()}\n"
         "# A starter spec from `connectorc new`: replace the TODOs and example.com\n"
@@ -173,8 +304,8 @@ def starter_spec(
         f"   # -> generated/{module}.py\n"
         "Description: TODO one sentence on what the API is for.\n"
         "BaseUrl: https://api.example.com/v1   # TODO the API root, https\n"
-        "# Headers:                      # sent on every request; {{Property}} too\n"
-        '#   Api-Version: "2024-01-01"\n'
+        f"{_properties(types, grant)}"
+        f"{_headers(types, grant)}"
         f"{block}"
         "Methods:\n"
         f"{methods}"
