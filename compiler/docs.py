@@ -16,7 +16,13 @@ __all__ = ["reference_markdown"]
 
 Schema = Mapping[str, Any]
 
-TYPE_WORDS = {"string": "text", "integer": "integer", "number": "number"}
+TYPE_WORDS = {
+    "string": "text",
+    "integer": "integer",
+    "number": "number",
+    "boolean": "boolean",
+    "null": "null",
+}
 
 HEADER = """\
 <!-- Generated from schemas/connector.schema.json by `make docs` (connectorc docs);
@@ -198,6 +204,8 @@ def _type_of(node: Schema, root: Schema, *, link: bool) -> str:
         return "mapping"
     if isinstance(kind, str):
         return TYPE_WORDS.get(kind, kind)
+    if isinstance(kind, list):  # a value of several kinds: Claims, a method's Headers
+        return " or ".join(TYPE_WORDS.get(str(k), str(k)) for k in kind)
     return ""
 
 
