@@ -274,23 +274,29 @@ def _check_scopes(spec: LoadedSpec, auth: dict[str, Any]) -> Iterator[Diagnostic
 
 
 def _check_reserved_names(
-    spec: LoadedSpec, data: dict[str, Any]
+    spec: LoadedSpec,
+    data: dict[str, Any],
+    arguments: frozenset[str] = OAUTH2_ARGUMENTS,
+    methods: frozenset[str] = OAUTH2_METHODS,
+    client: str = "OAuth 2",
 ) -> Iterator[Diagnostic]:
+    """Properties and methods whose Python names the ``client`` takes itself (the
+    Session and Jwt clients' too: session_jwt.py)."""
     for i, prop in enumerate(data.get("Properties", [])):
         name = python_name(prop, prop["Name"])
-        if name in OAUTH2_ARGUMENTS:
+        if name in arguments:
             yield spec.diagnostic(
                 ("Properties", i, "Name"),
                 f"property '{prop['Name']}' would be the argument '{name}', which "
-                "the OAuth 2 client already has",
+                f"the {client} client already has",
                 "rename it or give it a PythonName",
             )
     for i, method in enumerate(data["Methods"]):
         name = python_name(method, method["Name"])
-        if name in OAUTH2_METHODS:
+        if name in methods:
             yield spec.diagnostic(
                 ("Methods", i, "Name"),
-                f"method '{method['Name']}' would be '{name}', which the OAuth 2 "
+                f"method '{method['Name']}' would be '{name}', which the {client} "
                 "client uses itself",
                 "rename it or give it a PythonName",
             )

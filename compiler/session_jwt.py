@@ -15,7 +15,7 @@ from .checking import MERGE_FIELD, property_field_errors
 from .diagnostics import Diagnostic, did_you_mean
 from .fieldpath import PathError, session_path
 from .load import JsonPath, LoadedSpec
-from .names import python_name
+from .oauth2 import _check_reserved_names as _check_client_names
 from .oauth2 import _check_url
 
 __all__ = [
@@ -220,21 +220,4 @@ def _check_reserved_names(
     spec: LoadedSpec, data: dict[str, Any], arguments: frozenset[str]
 ) -> Iterator[Diagnostic]:
     kind = data["Authentication"]["AuthType"]
-    for i, prop in enumerate(data.get("Properties", [])):
-        name = python_name(prop, prop["Name"])
-        if name in arguments:
-            yield spec.diagnostic(
-                ("Properties", i, "Name"),
-                f"property '{prop['Name']}' would be the argument '{name}', which "
-                f"the {kind} client already has",
-                "rename it or give it a PythonName",
-            )
-    for i, method in enumerate(data["Methods"]):
-        name = python_name(method, method["Name"])
-        if name in CLIENT_METHODS[kind]:
-            yield spec.diagnostic(
-                ("Methods", i, "Name"),
-                f"method '{method['Name']}' would be '{name}', which the {kind} "
-                "client uses itself",
-                "rename it or give it a PythonName",
-            )
+    yield from _check_client_names(spec, data, arguments, CLIENT_METHODS[kind], kind)
