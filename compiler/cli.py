@@ -111,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
         help="compile every spec, even those whose module records the same inputs",
     )
     new = commands.add_parser(
-        "new", help="write a commented starter spec for an AuthType"
+        "new", help="write a commented starter spec for an AuthType (or several)"
     )
     new.add_argument("name", metavar="NAME", help="the connector's name, e.g. 'Acme'")
     new.add_argument(

@@ -244,7 +244,7 @@ def _headers(types: tuple[str, ...], grant: str | None) -> str:
         '#   X-Tenant: "{{Tenant}}"\n'
         '#   X-Partner-Key: "{{PartnerKey}}"   # a credential: a Sensitive property\n'
     )
-    [auth] = types if len(types) == 1 else ("",)
+    auth = types[0] if len(types) == 1 else ""  # a list: no credential in Headers
     if auth == "OAuth2" and grant != "JwtBearer":
         text += '#   Client-Id: "{{ClientId}}"   # the client id, never the secret\n'
     elif auth in ("Basic", "Session"):
