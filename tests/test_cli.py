@@ -72,8 +72,14 @@ def test_generate_reports_created_then_unchanged(tmp_path: Path) -> None:
 
 # What a compile of valid specs does without (issue 12: a one-spec run is mostly
 # imports): the schema reference writer, jsonschema (it words errors only) and
-# importlib.resources (the package's data folders are plain files beside it).
-NOT_FOR_A_VALID_COMPILE = ("compiler.docs", "jsonschema", "importlib.resources")
+# importlib.resources (the package's data folders are plain files beside it) and
+# difflib (did-you-mean hints).
+NOT_FOR_A_VALID_COMPILE = (
+    "compiler.docs",
+    "difflib",
+    "importlib.resources",
+    "jsonschema",
+)
 
 
 def test_a_valid_generate_does_not_import_what_it_does_not_need(
