@@ -101,3 +101,11 @@ def test_a_valid_generate_does_not_import_what_it_does_not_need(
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["github.py", "mailchimp.py"]
+
+
+def test_generate_leaves_no_ruff_cache_in_the_working_folder(tmp_path: Path) -> None:
+    spec = tmp_path / "mailchimp.yaml"
+    spec.write_bytes((ROOT / "specs" / "mailchimp.yaml").read_bytes())
+    result = run("generate", "-q", "-o", "out", spec.name, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mailchimp.yaml", "out"]
