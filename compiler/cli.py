@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import SpecError
-from .docs import reference_markdown
 from .names import snake_case
 from .pipeline import VERSION, display_path, generate, validate_spec
 from .report import FORMATS, Reporter, Verbosity
@@ -171,7 +170,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _docs(output: Path, *, check: bool) -> int:
-    from .validate import schema  # jsonschema: imported only when it is needed
+    # Imported here: a compile needs neither the reference writer nor jsonschema.
+    from .docs import reference_markdown
+    from .validate import schema
 
     text = reference_markdown(schema())
     try:

@@ -311,8 +311,19 @@ def _run_ruff(
     arguments: tuple[str, ...], files: Sequence[Path], what: str, *, check: bool = True
 ) -> subprocess.CompletedProcess[str]:
     """ruff on ``files`` for Python 3.11; a failure to ``what`` is a compiler bug."""
+    # --no-cache: the files are new in a new temporary folder each run, so ruff's
+    # cache (a .ruff_cache in the working folder) never hits; it only grew by an
+    # entry a run, and writing it cost more than it saved (issue 12).
     result = subprocess.run(
-        [_ruff(), *arguments, "--target-version", "py311", "--", *map(str, files)],
+        [
+            _ruff(),
+            *arguments,
+            "--no-cache",
+            "--target-version",
+            "py311",
+            "--",
+            *map(str, files),
+        ],
         capture_output=True,
         text=True,
         encoding="utf-8",

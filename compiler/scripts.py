@@ -90,7 +90,8 @@ RESPONSE_SIGNATURE = SIGNATURE.replace(
 # ruff on a script: the rules generated modules meet (tests/test_generated_quality.py),
 # less import order (its imports move into the module's).
 LINT = (
-    *("check", "--isolated", "--output-format", "json", "--target-version", "py311"),
+    *("check", "--isolated", "--no-cache", "--output-format", "json"),
+    *("--target-version", "py311"),
     *("--select", "E,F,W,B,UP,SIM,RUF", "--ignore", "E501,RUF001,RUF002,RUF003"),
 )
 

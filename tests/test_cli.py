@@ -68,3 +68,44 @@ def test_generate_reports_created_then_unchanged(tmp_path: Path) -> None:
     assert first.stdout.splitlines()[0] == f"created {tmp_path / 'mailchimp.py'}"
     second = run("generate", "specs/mailchimp.yaml", "--output", str(tmp_path))
     assert second.stdout.startswith("1 unchanged, 0 failed (")
+
+
+# What a compile of valid specs does without (issue 12: a one-spec run is mostly
+# imports): the schema reference writer, jsonschema (it words errors only) and
+# importlib.resources (the package's data folders are plain files beside it) and
+# difflib (did-you-mean hints).
+NOT_FOR_A_VALID_COMPILE = (
+    "compiler.docs",
+    "difflib",
+    "importlib.resources",
+    "jsonschema",
+)
+
+
+def test_a_valid_generate_does_not_import_what_it_does_not_need(
+    tmp_path: Path,
+) -> None:
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = ['connectorc', 'generate', '-q', '--force', '-o', "
+        f"{str(tmp_path)!r}, 'specs/github.yaml', 'specs/mailchimp.yaml']\n"
+        "try:\n"
+        "    runpy.run_module('compiler', run_name='__main__')\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        f"print(sorted(m for m in {NOT_FOR_A_VALID_COMPILE!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["github.py", "mailchimp.py"]
+
+
+def test_generate_leaves_no_ruff_cache_in_the_working_folder(tmp_path: Path) -> None:
+    spec = tmp_path / "mailchimp.yaml"
+    spec.write_bytes((ROOT / "specs" / "mailchimp.yaml").read_bytes())
+    result = run("generate", "-q", "-o", "out", spec.name, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mailchimp.yaml", "out"]
