@@ -30,7 +30,13 @@ from tests.session_server import (
     running_session_server,
 )
 from tests.support import GENERATED, import_generated
-from tests.test_shared_state import file_locked, go, run_workers, start_workers
+from tests.test_shared_state import (
+    file_locked,
+    go,
+    refused_on_the_loop,
+    run_workers,
+    start_workers,
+)
 
 __all__ = ["redis_server"]  # the fixture, used by name
 
@@ -216,6 +222,50 @@ def test_async_clients_share_one_login_through_the_file_store(
 
     asyncio.run(main())
     assert len(api.logins) == 1
+
+
+@pytest.mark.parametrize("kind", ["redis", "file"])
+def test_async_client_is_made_without_reading_the_store(
+    acme: ModuleType,
+    api: SessionServer,
+    redis_server: RedisServer,
+    tmp_path: Path,
+    kind: str,
+) -> None:
+    """Making an async client does not read its store (a blocking Redis round trip
+    or file read on the event loop): the first request reads it with aload() and
+    uses the valid stored session, with no login. A sync client still reads the
+    store when it is made."""
+
+    def store() -> Any:
+        if kind == "redis":
+            return acme.RedisTokenStore(redis_server.url, key=f"made-{kind}")
+        return acme.FileTokenStore(tmp_path / "session.json")
+
+    expires_at = time.time() + 3600
+    api.live["tok-stored-secret"] = expires_at
+    stored = {"token": "tok-stored-secret", "expires_at": expires_at}
+    store().save(acme.SessionToken(stored))
+    used = store()
+    used.load = refused_on_the_loop(used.load)
+    used.save = refused_on_the_loop(used.save)
+    seen: list[Any] = []
+
+    async def main() -> None:
+        client = acme.AsyncAcmeSessionClient(**_client_args(api), token_store=used)
+        seen.append(client.token)  # not read yet
+        await client.get_me()
+        seen.append(client.token)
+        await client.aclose()
+
+    asyncio.run(main())
+    assert seen[0] is None
+    assert seen[1] is not None and seen[1]["token"] == "tok-stored-secret"
+    assert api.logins == []
+
+    sync = acme.AcmeSessionClient(**_client_args(api), token_store=store())
+    assert sync.token is not None and sync.token["token"] == "tok-stored-secret"
+    sync.close()
 
 
 @pytest.mark.parametrize("kind", ["redis", "file"])

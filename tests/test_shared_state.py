@@ -398,16 +398,78 @@ def test_async_client_reads_and_saves_only_with_aload_and_asave(
         raise AssertionError("the async client called the blocking load() or save()")
 
     async def main() -> None:
+        store.load = store.save = blocking  # the constructor does not read it either
         async with calendar.AsyncGoogleCalendarClient(
             token_store=store, on_token=on_token, **calendar_arguments(oauth2_server)
         ) as client:
-            store.load = store.save = blocking  # the constructor has read the store
             await client.list_calendars()
 
     asyncio.run(main())
     assert len(heard) == 1
     assert heard[0][0] == heard[0][1] != token["access_token"]
     assert oauth2_server.token_requests["refresh_token"] == 1
+
+
+def refused_on_the_loop(method: Any) -> Any:
+    """``method``, refused on an event loop's thread (FileTokenStore's aload() and
+    asave() run load() and save() in a worker thread, which is allowed)."""
+
+    def guarded(*args: Any) -> Any:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return method(*args)
+        raise AssertionError(f"the async client called {method.__name__}() on its loop")
+
+    return guarded
+
+
+@pytest.mark.parametrize("kind", ["redis", "file"])
+def test_async_client_is_made_without_reading_the_store(
+    calendar: ModuleType,
+    redis_server: RedisServer,
+    oauth2_server: OAuth2TestServer,
+    tmp_path: Path,
+    kind: str,
+) -> None:
+    """Making an async client does not read its store (a blocking Redis round trip
+    or file read on the event loop): the first request reads it with aload() and
+    uses the valid stored token, with no token request. A sync client still reads
+    the store when it is made."""
+    token = authorised_token(calendar, oauth2_server)
+    oauth2_server.reset_counts()
+
+    def store() -> Any:
+        if kind == "redis":
+            return calendar.RedisTokenStore(redis_server.url, key=f"made-{kind}")
+        return calendar.FileTokenStore(tmp_path / "token.json")
+
+    store().save(token)
+    used = store()
+    used.load = refused_on_the_loop(used.load)
+    used.save = refused_on_the_loop(used.save)
+    seen: list[Any] = []
+
+    async def main() -> None:
+        client = calendar.AsyncGoogleCalendarClient(
+            token_store=used, **calendar_arguments(oauth2_server)
+        )
+        seen.append(client.token)  # not read yet
+        await client.list_calendars()
+        seen.append(client.token)
+        await client.aclose()
+
+    asyncio.run(main())
+    assert seen[0] is None
+    assert seen[1] is not None and seen[1]["access_token"] == token["access_token"]
+    assert not oauth2_server.token_requests
+
+    sync = calendar.GoogleCalendarClient(
+        token_store=store(), **calendar_arguments(oauth2_server)
+    )
+    assert sync.token is not None
+    assert sync.token["access_token"] == token["access_token"]
+    sync.close()
 
 
 def test_a_stale_save_does_not_overwrite_a_newer_token(
