@@ -51,7 +51,8 @@ from flask import Flask, Response, jsonify, request
 from joserfc import jwt as jose_jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, OctKey, RSAKey
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from tests.paging_server import serving
 
 __all__ = ["REDIRECT_URI", "OAuth2TestServer", "RegisteredClient", "running_server"]
 
@@ -568,33 +569,18 @@ def _authenticate_basic(
     return None
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """No access log on stderr: pytest shows the server's state when a test fails."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-
 @contextmanager
 def running_server() -> Iterator[OAuth2TestServer]:
     """An OAuth2TestServer listening on 127.0.0.1 (a free port) until the block ends."""
     previous = os.environ.get("AUTHLIB_INSECURE_TRANSPORT")
     os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"  # plain http on loopback
     state = OAuth2TestServer()
-    httpd: BaseWSGIServer = make_server(
-        "127.0.0.1", 0, state.app, threaded=True, request_handler=_QuietHandler
-    )
-    state.url = f"http://127.0.0.1:{httpd.server_port}"
-    thread = threading.Thread(
-        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
     try:
-        yield state
+        # One request per connection, as this server has always answered.
+        with serving(state.app, keep_alive=False) as url:
+            state.url = url
+            yield state
     finally:
-        httpd.shutdown()
-        thread.join()
-        httpd.server_close()
         if previous is None:
             os.environ.pop("AUTHLIB_INSECURE_TRANSPORT", None)
         else:

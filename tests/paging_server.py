@@ -218,12 +218,19 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+class _QuietCloseHandler(_QuietHandler):
+    # One request per connection (HTTP/1.0), for a server that wants no keep-alive.
+    protocol_version = "HTTP/1.0"
+
+
 @contextmanager
-def serving(app: Any) -> Iterator[str]:
-    """``app`` served on 127.0.0.1 (a free port, keep-alive, no access log) in a
-    thread until the block ends; yields its base URL. The test servers share it."""
+def serving(app: Any, *, keep_alive: bool = True) -> Iterator[str]:
+    """``app`` served on 127.0.0.1 (a free port, keep-alive unless told otherwise, no
+    access log) in a thread until the block ends; yields its base URL. The test
+    servers share it."""
+    handler = _QuietHandler if keep_alive else _QuietCloseHandler
     httpd: BaseWSGIServer = make_server(
-        "127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler
+        "127.0.0.1", 0, app, threaded=True, request_handler=handler
     )
     thread = threading.Thread(
         target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
