@@ -43,15 +43,7 @@ def check_rate_limits(ctx: Context, path: JsonPath) -> Iterator[Diagnostic]:
             )
         elif "PerSeconds" in limit:
             frame = f"{limit['PerSeconds']} seconds"
-            if frame in frames:
-                line = ctx.line_of((*path, frames[frame]))
-                yield ctx.error(
-                    lpath,
-                    f"two rate limits for the same time frame ({frame}; first "
-                    f"at line {line})",
-                    "keep the stricter one",
-                )
-            frames.setdefault(frame, i)
+            yield from _one_per_frame(ctx, path, i, frame, frames)
         elif "MaxRequests" in limit and "Per" not in limit:
             yield ctx.error(
                 lpath,
@@ -73,12 +65,19 @@ def check_rate_limits(ctx: Context, path: JsonPath) -> Iterator[Diagnostic]:
             )
         else:
             frame = limit.get("Per", "TimeBetweenRequests")
-            if frame in frames:
-                line = ctx.line_of((*path, frames[frame]))
-                yield ctx.error(
-                    lpath,
-                    f"two rate limits for the same time frame ({frame}; first "
-                    f"at line {line})",
-                    "keep the stricter one",
-                )
-            frames.setdefault(frame, i)
+            yield from _one_per_frame(ctx, path, i, frame, frames)
+
+
+def _one_per_frame(
+    ctx: Context, path: JsonPath, i: int, frame: str, frames: dict[str, int]
+) -> Iterator[Diagnostic]:
+    """Limit ``i`` of ``path`` refused when an earlier one has the same time frame;
+    ``frames`` keeps the first limit of each."""
+    if frame in frames:
+        line = ctx.line_of((*path, frames[frame]))
+        yield ctx.error(
+            (*path, i),
+            f"two rate limits for the same time frame ({frame}; first at line {line})",
+            "keep the stricter one",
+        )
+    frames.setdefault(frame, i)

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from .checking import MERGE_FIELD, Context
 from .diagnostics import Diagnostic
+from .leaks import URL_KEYS
 from .load import JsonPath
 
 __all__ = [
@@ -26,14 +27,7 @@ __all__ = [
 # ASCII control characters anywhere in a URL.
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 URL_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-AUTH_URL_KEYS = (
-    "AuthoriseUrl",
-    "AccessTokenUrl",
-    "RefreshUrl",
-    "RequestTokenUrl",
-    "AuthorizeUrl",
-    "CallbackUrl",
-)
+AUTH_URL_KEYS = URL_KEYS  # the authentication URLs (leaks.py reads them too)
 
 
 def check_wire_text(ctx: Context) -> Iterator[Diagnostic]:
