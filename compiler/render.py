@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import math
 import subprocess
+import sys
 import tempfile
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -302,7 +303,16 @@ def _parse_error(file: Path) -> str:
 
 @cache
 def _ruff() -> str:
-    from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
+    """The ruff binary: in a virtual environment, the one in its scripts folder (the
+    first place ``find_ruff_bin`` looks; asking it costs ~2 ms of sysconfig, issue
+    12), else wherever ``find_ruff_bin`` finds it."""
+    if sys.prefix != sys.base_prefix:
+        windows = sys.platform == "win32"
+        scripts = Path(sys.prefix, "Scripts" if windows else "bin")
+        candidate = scripts / ("ruff.exe" if windows else "ruff")
+        if candidate.is_file():
+            return str(candidate)
+    from ruff import find_ruff_bin  # type: ignore[import-untyped]
 
     return str(find_ruff_bin())
 
