@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from .records import record
 
 __all__ = [
     "Diagnostic",
@@ -16,7 +18,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class Diagnostic:
     """One problem in one spec, with where it is and what to do about it.
 

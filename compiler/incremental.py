@@ -18,10 +18,10 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
 
+from .records import record
 from .resources import SCHEMA_PATH, TEMPLATES_PATH
 
 __all__ = [
@@ -129,7 +129,7 @@ def _feed(digest: hashlib._Hash, name: str, data: bytes) -> None:
     digest.update(b"%d:%d:" % (len(label), len(data)) + label + data)
 
 
-@dataclass(frozen=True)
+@record()
 class Built:
     """What a generated module's header says it was made from."""
 

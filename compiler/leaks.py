@@ -25,11 +25,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from .diagnostics import Diagnostic
 from .load import JsonPath, LoadedSpec, source_line
+from .records import record
 
 __all__ = [
     "NOT_A_SECRET",
@@ -72,7 +73,7 @@ BASE64_ENTROPY = 0.88
 HEX_ENTROPY = 3.0
 
 
-@dataclass(frozen=True)
+@record()
 class Leak:
     """A value at ``path`` that looks like a secret of the given ``kind``."""
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .diagnostics import Diagnostic, SpecError, describe
+from .records import record
 
 __all__ = [
     "FAST_LOADER",
@@ -25,7 +25,7 @@ __all__ = [
 JsonPath = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@record()
 class Position:
     """1-based line and column of a node in the spec's text."""
 
@@ -33,7 +33,7 @@ class Position:
     column: int
 
 
-@dataclass(frozen=True)
+@record()
 class LoadedSpec:
     """A spec's data, and where each value (and each mapping key) stands in the file."""
 

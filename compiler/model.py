@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import keyword
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, dataclass_transform
+from typing import TYPE_CHECKING, Any, Literal
 
 from .auth_checks import header_credentials
 from .diagnostics import SpecError
@@ -26,6 +26,7 @@ from .fieldpath import (
 )
 from .load import LoadedSpec
 from .names import env_var, pascal_case, python_name, snake_case
+from .records import record
 from .semantics import MERGE_FIELD, credential_names
 
 if TYPE_CHECKING:
@@ -59,22 +60,6 @@ __all__ = [
     "SessionAuth",
     "build_connector",
 ]
-
-_Class = TypeVar("_Class")
-
-
-@dataclass_transform(frozen_default=True, eq_default=False, field_specifiers=(field,))
-def record(cls: type[_Class]) -> type[_Class]:
-    """A model class: a frozen dataclass to the type checker, compared by identity.
-
-    mypy holds every model object immutable (an assignment to a field is an error, as
-    with ``frozen=True``). At run time the class is a plain dataclass: a frozen one's
-    generated ``__setattr__``/``__delattr__`` and the ``object.__setattr__`` calls in
-    its ``__init__`` cost ~11 ms of a one-spec run's ~170 for these 24 classes
-    (issue 12), and they guard nothing mypy does not.
-    """
-    return dataclass(eq=False)(cls)
-
 
 # The versions generated code is written and tested against; pyproject.toml's `client`
 # extra says the same (a test checks), and every module states them in REQUIRES.
@@ -135,13 +120,14 @@ class Identifier(str):
         return super().__new__(cls, value)
 
 
-# The model's classes are frozen dataclasses without eq: nothing compares or hashes
-# them (a run of the tests with __eq__ and __hash__ raising passed), and the two
-# functions fewer per class that dataclasses writes with exec() saved about 4 ms of
-# every run's 17 ms import of this module (issue 12). Objects compare by identity.
+# The model's classes are records (frozen dataclasses to mypy, see records.py) without
+# eq: nothing compares or hashes them (a run of the tests with __eq__ and __hash__
+# raising passed), and the two functions fewer per class that dataclasses writes with
+# exec() saved about 4 ms of every run's 17 ms import of this module (issue 12).
+# Objects compare by identity.
 
 
-@record
+@record(eq=False)
 class Credential:
     """A constructor argument the authentication needs (never written in the spec)."""
 
@@ -164,7 +150,7 @@ class Credential:
         return self.optional
 
 
-@record
+@record(eq=False)
 class Property:
     """A value the user supplies when creating the client."""
 
@@ -187,7 +173,7 @@ class Property:
         return self.optional and not self.has_default
 
 
-@record
+@record(eq=False)
 class Parameter:
     """One input of a method and where it goes."""
 
@@ -214,7 +200,7 @@ class Parameter:
         return self.optional and not self.has_default
 
 
-@record
+@record(eq=False)
 class ResponseField:
     """One field of a JSON response (or of each item of a paged one)."""
 
@@ -224,7 +210,7 @@ class ResponseField:
     description: str
 
 
-@record
+@record(eq=False)
 class PathPart:
     """A piece of an endpoint or base URL: literal text, or a value to fill in."""
 
@@ -236,7 +222,7 @@ class PathPart:
     from_credential: bool = False
 
 
-@record
+@record(eq=False)
 class HeaderValue:
     """A header sent with every request of a method (the connector's Headers, with
     the method's own over them): its name and its value's parts. ``shared`` says the
@@ -259,7 +245,7 @@ def window_seconds(limit: dict[str, Any]) -> int:
     return SECONDS_PER[limit["Per"]]
 
 
-@record
+@record(eq=False)
 class RateLimits:
     """Limits kept together: at most ``count`` requests in any ``seconds``, and a gap
     of ``gap`` seconds between requests (0 for none)."""
@@ -268,7 +254,7 @@ class RateLimits:
     gap: float
 
 
-@record
+@record(eq=False)
 class RetryRules:
     """Which answers are tried again and how long to wait (issue 10's Retries keys)."""
 
@@ -319,7 +305,7 @@ def retry_rules(data: dict[str, Any]) -> RetryRules | None:
     )
 
 
-@record
+@record(eq=False)
 class ErrorInBody:
     text: str  # the Path as written, for the docstring
     path: tuple[Segment, ...]
@@ -327,7 +313,7 @@ class ErrorInBody:
     message_path: tuple[Segment, ...] | None
 
 
-@record
+@record(eq=False)
 class Retries:
     max_attempts: int = 3
     initial_delay: float = 0.5
@@ -335,7 +321,7 @@ class Retries:
     rules: RetryRules | None = None
 
 
-@record
+@record(eq=False)
 class Paging:
     """How a method's results come in pages (see the schema's Paging)."""
 
@@ -357,7 +343,7 @@ class Paging:
     next_endpoint: str | None = None  # where the pages after the first are asked for
 
 
-@record
+@record(eq=False)
 class Method:
     name: str
     python_name: Identifier
@@ -439,12 +425,12 @@ class Method:
         return (*required, *rest)
 
 
-@record
+@record(eq=False)
 class NoAuth:
     kind: Literal["None"] = "None"
 
 
-@record
+@record(eq=False)
 class ApiKeyItem:
     """One of several keys (ApiKey ``Keys``): its argument and where it is sent."""
 
@@ -456,7 +442,7 @@ class ApiKeyItem:
     description: str
 
 
-@record
+@record(eq=False)
 class ApiKeyAuth:
     header: str | None
     query_parameter: str | None
@@ -471,12 +457,12 @@ class ApiKeyAuth:
         return self.keys[0].python_name if self.keys else Identifier("api_key")
 
 
-@record
+@record(eq=False)
 class BasicAuth:
     kind: Literal["Basic"] = "Basic"
 
 
-@record
+@record(eq=False)
 class AuthField:
     name: str
     key: str
@@ -485,13 +471,13 @@ class AuthField:
     description: str
 
 
-@record
+@record(eq=False)
 class AuthFieldsAuth:
     fields: tuple[AuthField, ...]
     kind: Literal["AuthFields"] = "AuthFields"
 
 
-@record
+@record(eq=False)
 class OAuth2Auth:
     """AuthType OAuth2: the grant, its endpoints, and how tokens are read and sent.
 
@@ -628,7 +614,7 @@ class OAuth2Auth:
         return tuple(names)
 
 
-@record
+@record(eq=False)
 class OAuth1Auth:
     """OAuth 1.0a (RFC 5849): the flow's three endpoints, how requests are signed."""
 
@@ -648,7 +634,7 @@ class OAuth1Auth:
         return Identifier("rsa_key" if rsa else "client_secret")
 
 
-@record
+@record(eq=False)
 class SessionAuth:
     """AuthType Session: a login request with the user's credentials gives a token.
 
@@ -686,7 +672,7 @@ class SessionAuth:
         )
 
 
-@record
+@record(eq=False)
 class JwtAuth:
     """AuthType Jwt: a token the client signs itself (RFC 7519), claims from the spec.
 
@@ -727,7 +713,7 @@ Auth = (
 )
 
 
-@record
+@record(eq=False)
 class AuthEntry:
     """One named entry of a list of authentication methods (issue 11)."""
 
@@ -747,7 +733,7 @@ class AuthEntry:
 STATEFUL_AUTH_TYPES = frozenset({"OAuth1", "OAuth2", "Session", "Jwt"})
 
 
-@record
+@record(eq=False)
 class Connector:
     spec_file: str
     spec_sha256: str

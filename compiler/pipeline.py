@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .clashes import name_clashes
 from .diagnostics import Diagnostic, SpecError
 from .incremental import read_built, unchanged_module
+from .records import record
 from .write import WriteOutcome, is_generated, write_module
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ __all__ = [
 VERSION = "0.1.0"
 
 
-@dataclass(frozen=True)
+@record()
 class CompileResult:
     """What happened to one spec."""
 
@@ -239,7 +239,7 @@ def generate(
     return results
 
 
-@dataclass(frozen=True)
+@record()
 class _Compiled:
     """One spec compiled up to formatting (what a worker process sends back)."""
 

@@ -12,7 +12,6 @@ import ast
 import math
 import subprocess
 import sys
-import tempfile
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -261,44 +260,57 @@ def format_modules(modules: Sequence[tuple[str, str, bool]]) -> list[str]:
     config cannot change the output, and the build hash is sealed in. ``ruff
     format`` refuses code that does not parse: that is a compiler bug, reported with
     the spec it came from.
+
+    One module goes through ruff's standard input and output; a batch goes through
+    files in a temporary folder, so one ruff process takes them all.
     """
     if not modules:
         return []
+    if len(modules) == 1:
+        spec_file, text, sort = modules[0]
+        if sort:
+            text = _run_ruff(_SORT, text, "sort the imports").stdout
+        result = _run_ruff(_FORMAT, text, "", check=False)
+        if result.returncode != 0:
+            raise RenderError(_format_failure(result, [(spec_file, text)]))
+        return [seal(result.stdout)]
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="connectorc-") as folder:
         files = [Path(folder) / f"m{index}.py" for index in range(len(modules))]
         for file, (_, text, _) in zip(files, modules, strict=True):
             file.write_text(text, encoding="utf-8", newline="")
-        sort = [file for file, (_, _, s) in zip(files, modules, strict=True) if s]
-        if sort:
-            _run_ruff(
-                ("check", "--isolated", "--select", "I", "--fix", "--exit-zero"),
-                sort,
-                "sort the imports",
-            )
-        result = _run_ruff(
-            ("format", "--isolated", "--line-length", "88"), files, "", check=False
-        )
+        to_sort = [f for f, (_, _, s) in zip(files, modules, strict=True) if s]
+        if to_sort:
+            _run_ruff(_SORT, to_sort, "sort the imports")
+        result = _run_ruff(_FORMAT, files, "", check=False)
         if result.returncode != 0:
-            for (spec_file, _, _), file in zip(modules, files, strict=True):
-                problem = _parse_error(file)
-                if problem:
-                    raise RenderError(
-                        f"generated code for {spec_file} does not parse "
-                        f"({problem}); this is a compiler bug"
-                    )
-            raise RenderError(
-                f"ruff could not format the generated code: {result.stderr}"
-            )
+            texts = [
+                (spec_file, file.read_text(encoding="utf-8"))
+                for (spec_file, _, _), file in zip(modules, files, strict=True)
+            ]
+            raise RenderError(_format_failure(result, texts))
         return [seal(file.read_bytes().decode("utf-8")) for file in files]
 
 
-def _parse_error(file: Path) -> str:
-    """Why Python refuses to parse ``file``, or "" (only asked once ruff failed)."""
-    try:
-        ast.parse(file.read_text(encoding="utf-8"), file.name)
-    except SyntaxError as exc:
-        return f"line {exc.lineno}: {exc.msg}"
-    return ""
+_SORT = ("check", "--isolated", "--select", "I", "--fix", "--exit-zero")
+_FORMAT = ("format", "--isolated", "--line-length", "88")
+
+
+def _format_failure(
+    result: subprocess.CompletedProcess[str], texts: Sequence[tuple[str, str]]
+) -> str:
+    """Why ruff could not format: the first module (spec file, text) that does not
+    parse, else what ruff said."""
+    for spec_file, text in texts:
+        try:
+            ast.parse(text, spec_file)
+        except SyntaxError as exc:
+            return (
+                f"generated code for {spec_file} does not parse "
+                f"(line {exc.lineno}: {exc.msg}); this is a compiler bug"
+            )
+    return f"ruff could not format the generated code: {result.stderr}"
 
 
 @cache
@@ -318,27 +330,35 @@ def _ruff() -> str:
 
 
 def _run_ruff(
-    arguments: tuple[str, ...], files: Sequence[Path], what: str, *, check: bool = True
+    arguments: tuple[str, ...],
+    source: str | Sequence[Path],
+    what: str,
+    *,
+    check: bool = True,
 ) -> subprocess.CompletedProcess[str]:
-    """ruff on ``files`` for Python 3.11; a failure to ``what`` is a compiler bug."""
+    """ruff for Python 3.11 on ``source``, the text of one module (given on its
+    standard input; the result is its output) or files; a failure to ``what`` is a
+    compiler bug."""
     # --no-cache: the files are new in a new temporary folder each run, so ruff's
     # cache (a .ruff_cache in the working folder) never hits; it only grew by an
     # entry a run, and writing it cost more than it saved (issue 12).
+    if isinstance(source, str):
+        where, data = ["--stdin-filename", "module.py", "-"], source.encode("utf-8")
+    else:
+        where, data = ["--", *map(str, source)], None
+    # Bytes both ways: text mode would turn "\n" into "\r\n" on Windows.
     result = subprocess.run(
-        [
-            _ruff(),
-            *arguments,
-            "--no-cache",
-            "--target-version",
-            "py311",
-            "--",
-            *map(str, files),
-        ],
+        [_ruff(), *arguments, "--no-cache", "--target-version", "py311", *where],
+        input=data,
         capture_output=True,
-        text=True,
-        encoding="utf-8",
         check=False,
     )
-    if check and result.returncode != 0:
-        raise RenderError(f"ruff could not {what}: {result.stderr}")
-    return result
+    done = subprocess.CompletedProcess(
+        result.args,
+        result.returncode,
+        result.stdout.decode("utf-8"),
+        result.stderr.decode("utf-8", "replace"),
+    )
+    if check and done.returncode != 0:
+        raise RenderError(f"ruff could not {what}: {done.stderr}")
+    return done

@@ -30,13 +30,14 @@ import json
 import re
 import subprocess
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .diagnostics import Diagnostic, SpecError, did_you_mean
 from .load import JsonPath, LoadedSpec, source_line
 from .model import Connector, Identifier, Method
+from .records import record
 
 __all__ = [
     "ACTION_EVENTS",
@@ -102,7 +103,7 @@ def signature(event: str) -> str:
     return f"def {event}{head} -> bool | None"
 
 
-@dataclass(frozen=True)
+@record()
 class Hook:
     """One hook function of a script, under the private name it gets in the module."""
 
@@ -118,7 +119,7 @@ class Hook:
 ImportLine = tuple[str, str, str]
 
 
-@dataclass(frozen=True)
+@record()
 class Script:
     """A checked script: its imports and its code, ready to inline."""
 

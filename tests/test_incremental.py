@@ -300,10 +300,12 @@ def test_a_large_batch_is_the_same_in_parallel_as_one_by_one(
     assert alone[0].output.read_bytes() == one.output.read_bytes()
 
 
+@pytest.mark.parametrize("count", [1, 2], ids=["one module (stdin)", "a batch (files)"])
 def test_generated_code_that_does_not_parse_is_a_clear_compiler_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
 ) -> None:
-    """ruff format refuses it; the message names the spec, not a temporary file."""
+    """ruff format refuses it; the message names the spec, not a temporary file,
+    whether the module went to ruff alone or in a batch."""
     import compiler.render
 
     real = compiler.render.render_text
@@ -314,7 +316,7 @@ def test_generated_code_that_does_not_parse_is_a_clear_compiler_error(
 
     monkeypatch.setattr(compiler.render, "render_text", broken)
     with pytest.raises(compiler.render.RenderError) as caught:
-        generate(SPEC_FILES[:2], tmp_path / "out")
+        generate(SPEC_FILES[:count], tmp_path / "out")
     message = str(caught.value)
     assert f"generated code for {SPEC_FILES[0].name} does not parse (line" in message
     assert "compiler bug" in message
