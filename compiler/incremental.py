@@ -14,9 +14,11 @@ unchanged spec names the same scripts it did.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
+import sys
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -30,6 +32,7 @@ __all__ = [
     "fingerprint",
     "inputs_sha256",
     "read_built",
+    "ruff_binary",
     "seal",
     "unchanged_module",
 ]
@@ -47,17 +50,89 @@ _SCRIPT_BYTES = b"\n# Script sha256: "
 
 @cache
 def fingerprint(compiler_version: str) -> str:
-    """One hash of the compiler: a change to any part of it rebuilds every module."""
+    """One hash of the compiler: a change to any part of it rebuilds every module.
+
+    Reading and hashing its ~80 files (and asking ruff's version) was ~2.5 ms of
+    every run (issue 12), so the hash is kept in the package's ``__pycache__``
+    folder under a key of each file's path, size, modification time and inode, and
+    of the ruff binary's: the rule by which Python trusts a ``.pyc``. A missing,
+    stale or unwritable cache only means hashing again.
+    """
+    package = os.path.dirname(os.path.realpath(__file__))
+    folders = ((package, ".py"), (str(TEMPLATES_PATH), ".j2"))
+    files = [(f, n) for f, suffix in folders for n in _files(f, suffix)]
+    try:
+        key = _stat_key(
+            compiler_version,
+            [*(os.path.join(f, n) for f, n in files), str(SCHEMA_PATH), ruff_binary()],
+        )
+    except OSError:  # a file gone meanwhile: hashing says what is wrong
+        key = ""
+    kept = _kept_file(package)
+    if key:
+        try:
+            with open(kept, encoding="ascii") as file:
+                cached_key, value = file.read().split()
+            if cached_key == key and len(value) == 64:
+                return value
+        except (OSError, ValueError, UnicodeDecodeError):
+            pass
     digest = hashlib.sha256()
     _feed(digest, "version", compiler_version.encode())
     _feed(digest, "ruff", _ruff_version().encode())
-    package = os.path.dirname(os.path.realpath(__file__))
-    for folder, suffix in ((package, ".py"), (str(TEMPLATES_PATH), ".j2")):
-        for name in _files(folder, suffix):
-            with open(os.path.join(folder, name), "rb") as file:
-                _feed(digest, name, file.read())
+    for folder, name in files:
+        with open(os.path.join(folder, name), "rb") as file:
+            _feed(digest, name, file.read())
     _feed(digest, "schema", SCHEMA_PATH.read_bytes())
+    value = digest.hexdigest()
+    if key:
+        _keep(kept, f"{key} {value}\n")
+    return value
+
+
+def _kept_file(package: str) -> str:
+    return os.path.join(package, "__pycache__", "connectorc-fingerprint.txt")
+
+
+def _stat_key(compiler_version: str, paths: Iterable[str]) -> str:
+    digest = hashlib.sha256(compiler_version.encode())
+    for path in paths:
+        found = os.stat(path)
+        digest.update(
+            b"%s\0%d\0%d\0%d\n"
+            % (os.fsencode(path), found.st_size, found.st_mtime_ns, found.st_ino)
+        )
     return digest.hexdigest()
+
+
+def _keep(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` whole (another process may be reading it), or not
+    at all when the folder cannot be written."""
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(temporary, "w", encoding="ascii") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
+@cache
+def ruff_binary() -> str:
+    """The ruff binary: in a virtual environment, the one in its scripts folder (the
+    first place ``find_ruff_bin`` looks; asking it costs ~2 ms of sysconfig, issue
+    12), else wherever ``find_ruff_bin`` finds it."""
+    if sys.prefix != sys.base_prefix:
+        windows = sys.platform == "win32"
+        scripts = os.path.join(sys.prefix, "Scripts" if windows else "bin")
+        candidate = os.path.join(scripts, "ruff.exe" if windows else "ruff")
+        if os.path.isfile(candidate):
+            return candidate
+    from ruff import find_ruff_bin  # type: ignore[import-untyped]
+
+    return str(find_ruff_bin())
 
 
 def _files(folder: str, suffix: str) -> list[str]:
@@ -81,7 +156,7 @@ def _files(folder: str, suffix: str) -> list[str]:
 def _ruff_version() -> str:
     """The installed ruff's version, from its dist-info folder's name (importlib's
     metadata would cost more time than the whole check of an unchanged run)."""
-    import ruff  # type: ignore[import-untyped]
+    import ruff
 
     for folder in ruff.__path__:
         found = sorted(Path(folder).parent.glob("ruff-*.dist-info"))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import math
 import subprocess
-import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -21,7 +20,7 @@ from typing import Any
 
 import jinja2
 
-from .incremental import inputs_sha256, seal
+from .incremental import inputs_sha256, ruff_binary, seal
 from .model import PYTHON_TYPES, Connector, Credential, Identifier, Parameter, Property
 from .resources import TEMPLATES_PATH
 from .scripts import check_module_names, hooks, script_imports, scripts
@@ -313,22 +312,6 @@ def _format_failure(
     return f"ruff could not format the generated code: {result.stderr}"
 
 
-@cache
-def _ruff() -> str:
-    """The ruff binary: in a virtual environment, the one in its scripts folder (the
-    first place ``find_ruff_bin`` looks; asking it costs ~2 ms of sysconfig, issue
-    12), else wherever ``find_ruff_bin`` finds it."""
-    if sys.prefix != sys.base_prefix:
-        windows = sys.platform == "win32"
-        scripts = Path(sys.prefix, "Scripts" if windows else "bin")
-        candidate = scripts / ("ruff.exe" if windows else "ruff")
-        if candidate.is_file():
-            return str(candidate)
-    from ruff import find_ruff_bin  # type: ignore[import-untyped]
-
-    return str(find_ruff_bin())
-
-
 def _run_ruff(
     arguments: tuple[str, ...],
     source: str | Sequence[Path],
@@ -348,7 +331,7 @@ def _run_ruff(
         where, data = ["--", *map(str, source)], None
     # Bytes both ways: text mode would turn "\n" into "\r\n" on Windows.
     result = subprocess.run(
-        [_ruff(), *arguments, "--no-cache", "--target-version", "py311", *where],
+        [ruff_binary(), *arguments, "--no-cache", "--target-version", "py311", *where],
         input=data,
         capture_output=True,
         check=False,

@@ -35,6 +35,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .diagnostics import Diagnostic, SpecError, did_you_mean
+from .incremental import ruff_binary
 from .load import JsonPath, LoadedSpec, source_line
 from .model import Connector, Identifier, Method
 from .records import record
@@ -603,10 +604,8 @@ class _Checker:
     def lint(self) -> None:
         """ruff's findings in the script, with the rules the generated modules meet
         (import order aside: the imports move), so the inlined code passes too."""
-        from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
-
         result = subprocess.run(
-            [str(find_ruff_bin()), *LINT, "--stdin-filename", "script.py", "-"],
+            [ruff_binary(), *LINT, "--stdin-filename", "script.py", "-"],
             input=self.text,
             capture_output=True,
             text=True,

@@ -187,6 +187,57 @@ def test_a_changed_template_rebuilds_everything(
     assert {r.outcome for r in results} == {"updated"}  # a new hash in each header
 
 
+def test_the_compiler_fingerprint_is_kept_until_a_file_of_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    """The hash of the compiler's files is kept (keyed by their size, time and
+    inode) and trusted without reading them; an edit, or a damaged or unwritable
+    copy, means hashing again, to the same value as from scratch."""
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_PATH, templates)
+    kept = tmp_path / "kept" / "fingerprint.txt"
+    monkeypatch.setattr(compiler.incremental, "TEMPLATES_PATH", templates)
+    monkeypatch.setattr(compiler.incremental, "_kept_file", lambda _: str(kept))
+    fingerprint = compiler.incremental.fingerprint
+    request.addfinalizer(fingerprint.cache_clear)
+
+    def fresh() -> str:
+        fingerprint.cache_clear()
+        return fingerprint("1.0")
+
+    first = fresh()
+    key, value = kept.read_text().split()
+    assert value == first and re.fullmatch("[0-9a-f]{64}", key)
+
+    # Kept: the files are not read again (ruff's version is not even asked).
+    def asked() -> str:
+        raise AssertionError("hashed again")
+
+    real_version = compiler.incremental._ruff_version
+    monkeypatch.setattr(compiler.incremental, "_ruff_version", asked)
+    assert fresh() == first
+    monkeypatch.setattr(compiler.incremental, "_ruff_version", real_version)
+
+    # A template changes: a new hash, the one a run without the kept copy makes.
+    client = templates / "client.py.j2"
+    client.write_text(client.read_text() + "{# a comment #}\n")
+    changed = fresh()
+    assert changed != first
+    kept.unlink()
+    assert fresh() == changed
+
+    # A damaged copy is hashed past and replaced; an unwritable one is only skipped.
+    kept.write_text("not a key\n")
+    assert fresh() == changed
+    assert kept.read_text().split()[1] == changed
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    monkeypatch.setattr(
+        compiler.incremental, "_kept_file", lambda _: str(blocked / "fingerprint.txt")
+    )
+    assert fresh() == changed
+
+
 def test_a_new_compiler_version_rebuilds_everything(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
