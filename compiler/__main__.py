@@ -17,7 +17,7 @@ def main() -> int:
     gc.set_threshold(100_000, 50, 100)
     from .cli import main as run
 
-    return run()
+    return run(exit_fast=True)
 
 
 if __name__ == "__main__":

@@ -86,13 +86,11 @@ def test_a_valid_generate_does_not_import_what_it_does_not_need(
     tmp_path: Path,
 ) -> None:
     code = (
-        "import runpy, sys\n"
-        f"sys.argv = ['connectorc', 'generate', '-q', '--force', '-o', "
-        f"{str(tmp_path)!r}, 'specs/github.yaml', 'specs/mailchimp.yaml']\n"
-        "try:\n"
-        "    runpy.run_module('compiler', run_name='__main__')\n"
-        "except SystemExit as exit:\n"
-        "    assert exit.code == 0, exit.code\n"
+        "import sys\n"
+        "from compiler.cli import main\n"
+        f"status = main(['generate', '-q', '--force', '-o', {str(tmp_path)!r}, "
+        "'specs/github.yaml', 'specs/mailchimp.yaml'])\n"
+        "assert status == 0, status\n"
         f"print(sorted(m for m in {NOT_FOR_A_VALID_COMPILE!r} if m in sys.modules))\n"
     )
     done = subprocess.run(
@@ -109,3 +107,46 @@ def test_generate_leaves_no_ruff_cache_in_the_working_folder(tmp_path: Path) -> 
     result = run("generate", "-q", "-o", "out", spec.name, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mailchimp.yaml", "out"]
+
+
+def _exits(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``connectorc COMMAND`` as the console script runs it, in a process with an
+    exit handler of its own that says whether the interpreter's exit ran."""
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('interpreter exit', file=sys.stderr))\n"
+        f"sys.argv = ['connectorc', *{command.split()!r}]\n"
+        "from connectorc.__main__ import main\n"
+        "sys.exit(main())\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True
+    )
+
+
+def test_generate_and_validate_end_the_process_at_once_with_all_output(
+    tmp_path: Path,
+) -> None:
+    """They skip the interpreter's teardown (issue 12), and lose no output or
+    status for it; other commands exit as usual."""
+    specs = sorted((ROOT / "specs").glob("*.yaml"))
+    done = _exits(
+        f"generate -v -o {tmp_path / 'out'} {' '.join(map(str, specs))}", ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert sum(line.startswith("created ") for line in lines) == len(specs)
+    assert lines[-1].startswith(f"{len(specs)} created, 0 failed (")
+    assert "interpreter exit" not in done.stderr
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("SpecVersion: 1\nName: x\n", encoding="utf-8")
+    refused = _exits("validate broken.yaml", tmp_path)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("broken.yaml:1:1: the spec is missing ")
+    assert refused.stderr.endswith("\n0 valid, 1 with errors\n")
+    assert "interpreter exit" not in refused.stderr
+
+    version = _exits("--version", tmp_path)
+    assert version.returncode == 0 and version.stdout.startswith("connectorc ")
+    assert "interpreter exit" in version.stderr
