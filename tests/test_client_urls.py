@@ -219,3 +219,47 @@ Methods:
     client = module.PagesClient(transport=httpx.MockTransport(answer))
     assert list(client.iter_items()) == [1, 2, 3, 4]
     assert seen == list(pages)
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://api.example.com/v1/items?page=2",
+        "items?page=2",
+        "https://api.example.com/v1/items?page=2#again",
+    ],
+    ids=["absolute", "relative", "with a fragment"],
+)
+def test_next_url_paging_stops_at_a_link_to_the_same_page(
+    tmp_path: Path, link: str
+) -> None:
+    """A page whose next link names the page itself is the last (the API has no
+    more to give), however the link is written; without the check the iteration
+    would never end."""
+    module = compile_text(
+        """\
+SpecVersion: 1
+Name: Pages
+BaseUrl: https://api.example.com/v1
+Authentication: { AuthType: None }
+Methods:
+  - Name: Items
+    HttpMethod: GET
+    EndPoint: /items
+    Paging: { Style: NextUrl, NextUrlPath: next, ItemsPath: data }
+""",
+        tmp_path,
+    )
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.raw_path.decode())
+        if len(seen) > 5:
+            return httpx.Response(500)
+        first = request.url.raw_path == b"/v1/items"
+        nxt = "https://api.example.com/v1/items?page=2" if first else link
+        return httpx.Response(200, json={"data": [len(seen)], "next": nxt})
+
+    client = module.PagesClient(transport=httpx.MockTransport(answer), max_attempts=1)
+    assert list(client.iter_items()) == [1, 2]
+    assert seen == ["/v1/items", "/v1/items?page=2"]
