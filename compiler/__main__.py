@@ -11,8 +11,8 @@ def main() -> int:
     # A run allocates hundreds of thousands of objects that live to its end (the
     # imported modules, the parsed specs, the model) and almost no cycles, so at
     # CPython's default threshold (700) the collector ran ~50 times a one-spec run
-    # and found nothing to free: ~6 ms of ~170 (issue 12). mypy and pip tune theirs
-    # for the same reason. Set before the compiler's own imports, which are most of
+    # and found nothing to free: ~6 ms of ~170 (issue 12). mypy tunes its own for
+    # the same reason. Set before the compiler's own imports, which are most of
     # those objects; a library user's process is left alone.
     gc.set_threshold(100_000, 50, 100)
     from .cli import main as run
