@@ -42,8 +42,8 @@ def main(argv: Sequence[str] | None = None, *, exit_fast: bool = False) -> int:
 
 def _exit_now(status: int) -> None:
     """End the process with ``status`` without tearing the interpreter down, as
-    mypy does: freeing every module and object at exit was ~20 ms of a one-spec
-    ``generate``'s ~150 (issue 12). These commands run no one else's code (a spec's
+    mypy does: freeing every module and object at exit was ~17 ms of a one-spec
+    ``generate``'s ~147 (issue 12). These commands run no one else's code (a spec's
     scripts are read, never run), leave no thread and no file open, and have written
     everything through ``os.replace``; only stdout and stderr need flushing. When
     that fails (a closed pipe), the interpreter's usual exit reports it."""

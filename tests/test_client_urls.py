@@ -188,9 +188,7 @@ def test_an_async_client_retries_and_throttles_with_asyncio(tmp_path: Path) -> N
     assert asyncio.run(run()) == {"ok": True}
 
 
-def test_next_url_paging_follows_absolute_and_relative_links(tmp_path: Path) -> None:
-    module = compile_text(
-        """\
+PAGES = """\
 SpecVersion: 1
 Name: Pages
 BaseUrl: https://api.example.com/v1
@@ -200,9 +198,11 @@ Methods:
     HttpMethod: GET
     EndPoint: /items
     Paging: { Style: NextUrl, NextUrlPath: next, ItemsPath: data }
-""",
-        tmp_path,
-    )
+"""
+
+
+def test_next_url_paging_follows_absolute_and_relative_links(tmp_path: Path) -> None:
+    module = compile_text(PAGES, tmp_path)
     pages = {
         "/v1/items": ("https://api.example.com/v1/items?page=2&x=a%20b", [1, 2]),
         "/v1/items?page=2&x=a%20b": ("../v1/./items?page=3", [3]),
@@ -236,20 +236,7 @@ def test_next_url_paging_stops_at_a_link_to_the_same_page(
     """A page whose next link names the page itself is the last (the API has no
     more to give), however the link is written; without the check the iteration
     would never end."""
-    module = compile_text(
-        """\
-SpecVersion: 1
-Name: Pages
-BaseUrl: https://api.example.com/v1
-Authentication: { AuthType: None }
-Methods:
-  - Name: Items
-    HttpMethod: GET
-    EndPoint: /items
-    Paging: { Style: NextUrl, NextUrlPath: next, ItemsPath: data }
-""",
-        tmp_path,
-    )
+    module = compile_text(PAGES, tmp_path)
     seen: list[str] = []
 
     def answer(request: httpx.Request) -> httpx.Response:
