@@ -267,6 +267,13 @@ def test_next_page_on_another_site_is_refused(
             '<https://a.test/4>; rel="next"',
             "https://a.test/4",
         ),
+        # Quoted pairs (RFC 9110 5.6.4): a backslash escapes the next character.
+        ('<https://a.test/9>; rel="n\\ext"', "https://a.test/9"),
+        (
+            '<https://a.test/1>; title="say \\"hi\\", <x>"; rel="first", '
+            '<https://a.test/10>; rel="next"',
+            "https://a.test/10",
+        ),
         # rel lists several types, in any case; only the first rel of a link counts.
         ('<https://a.test/5>; rel="prefetch Next"', "https://a.test/5"),
         ('<https://a.test/6>; rel="last"; rel="next"', None),
