@@ -2,7 +2,8 @@
 
 Both read the same 23 items in five pages (Offset paging) from the same local server,
 run in a process of its own (sharing the client's GIL would make the server's timing
-depend on the client's), over one kept-alive connection each, rounds interleaved. The
+depend on the client's), over one kept-alive connection each, rounds interleaved (the
+ratio printed is the median of the ratios within each round). The
 server's own cost is in both, so the ratio shows what the generated paging, retry and
 rate-limit machinery adds to a real request (the cases also run with a rate limit too
 generous to ever wait). A second comparison serves the same pages from an
@@ -28,7 +29,7 @@ from typing import Any
 
 import httpx
 
-from tests.benchtiming import compare, report
+from tests.benchtiming import paired_ratios, report
 from tests.paging_server import API_KEY, ITEMS
 from tests.support import ROOT, compile_text
 
@@ -122,17 +123,18 @@ def main() -> None:
             return list(generated.iter_limited_members())
 
         assert len(by_hand()) == len(through_client()) == len(rate_limited()) == ITEMS
-        results = compare(
+        results, ratios = paired_ratios(
             {
                 "httpx loop by hand": by_hand,
                 "generated iter_members()": through_client,
                 "generated, rate limited": rate_limited,
             },
-            calls=20,
-            rounds=7,
+            "httpx loop by hand",
+            calls=5,
+            rounds=41,
         )
         print("  against the local server (its own process):")
-        report(results, baseline="httpx loop by hand")
+        report(results, baseline="httpx loop by hand", ratios=ratios)
         generated.close()
         plain.close()
 
@@ -142,17 +144,18 @@ def main() -> None:
             base_url=url, headers={"X-Key": API_KEY}, transport=transport
         )
         assert len(by_hand()) == len(through_client()) == ITEMS
-        results = compare(
+        results, ratios = paired_ratios(
             {
                 "httpx loop by hand": by_hand,
                 "generated iter_members()": through_client,
                 "generated, rate limited": rate_limited,
             },
-            calls=500,
-            rounds=7,
+            "httpx loop by hand",
+            calls=50,
+            rounds=41,
         )
         print("  against httpx.MockTransport (the client's own cost):")
-        report(results, baseline="httpx loop by hand")
+        report(results, baseline="httpx loop by hand", ratios=ratios)
     providers()
 
 
@@ -224,13 +227,14 @@ def providers() -> None:
         ]
         for label, by_hand, through_client in cases:
             assert by_hand() == through_client() and len(by_hand()) == ITEMS
-            results = compare(
+            results, ratios = paired_ratios(
                 {"httpx loop by hand": by_hand, "generated iter_": through_client},
-                calls=20,
-                rounds=7,
+                "httpx loop by hand",
+                calls=5,
+                rounds=41,
             )
             print(f"  {label}, against the replica (its own process):")
-            report(results, baseline="httpx loop by hand")
+            report(results, baseline="httpx loop by hand", ratios=ratios)
         generated.close()
         plain.close()
 
@@ -246,13 +250,14 @@ def providers() -> None:
         )
         for label, by_hand, through_client in cases:
             assert by_hand() == through_client() and len(by_hand()) == ITEMS
-            results = compare(
+            results, ratios = paired_ratios(
                 {"httpx loop by hand": by_hand, "generated iter_": through_client},
-                calls=300,
-                rounds=7,
+                "httpx loop by hand",
+                calls=50,
+                rounds=41,
             )
             print(f"  {label}, against httpx.MockTransport:")
-            report(results, baseline="httpx loop by hand")
+            report(results, baseline="httpx loop by hand", ratios=ratios)
 
 
 def _provider_pages(request: httpx.Request) -> httpx.Response:
