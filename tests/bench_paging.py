@@ -3,10 +3,10 @@
 Both read the same 23 items in five pages (Offset paging) from the same local server,
 run in a process of its own (sharing the client's GIL would make the server's timing
 depend on the client's), over one kept-alive connection each, rounds interleaved (the
-ratio printed is the median of the ratios within each round). The
-server's own cost is in both, so the ratio shows what the generated paging, retry and
-rate-limit machinery adds to a real request (the cases also run with a rate limit too
-generous to ever wait). A second comparison serves the same pages from an
+ratio printed is the median of the ratios within each round). The server's own cost is
+in both, so the ratio shows what the generated paging, retry and rate-limit machinery
+adds to a real request (the cases also run with a rate limit too generous to ever
+wait). A second comparison serves the same pages from an
 httpx.MockTransport, without a server: the ratio there is the client's own cost,
 magnified.
 
